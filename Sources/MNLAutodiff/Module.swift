@@ -1,0 +1,1 @@
+// MNLAutodiff module (being written).

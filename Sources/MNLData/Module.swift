@@ -1,0 +1,1 @@
+// MNLData module (being written).

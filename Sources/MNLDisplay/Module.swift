@@ -1,0 +1,1 @@
+// MNLDisplay module (being written).

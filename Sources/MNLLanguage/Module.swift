@@ -1,0 +1,1 @@
+// MNLLanguage module (being written).

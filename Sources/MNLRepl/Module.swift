@@ -1,0 +1,1 @@
+// MNLRepl module (being written).
