@@ -1,16 +1,58 @@
+import Dispatch
+
 /// Single-precision matrix product, row-major (BLAS sgemm semantics plus a fused epilogue).
-/// Placeholder body: forwards to the reference until the packed kernel lands.
+///
+/// Blocking scheme (Goto/BLIS), sized for Zen 3 (32 KB L1d, 512 KB L2 per core, shared L3):
+/// - The micro-kernel keeps a 6×16 tile of C in 12 `SIMD8<Float>` registers and, per step of
+///   k, loads 16 floats of B and broadcasts 6 of A: 12 FMAs for 2 vector loads + 6 broadcasts,
+///   enough to keep both FMA pipes busy with the 4 ymm registers left over.
+/// - B is packed KC×NC (KC = 256, NC = 4096) into 16-column panels; one 16×KC panel (16 KB)
+///   stays in L1 while the kernel sweeps down the rows. A is packed MC×KC (MC = 144, 144 KB)
+///   into 6-row panels that stay in L2 and are streamed once per B panel. Block sizes are
+///   balanced (k = 784 → 4 × 196) so no thin leftover block pays for a whole pass over C.
+/// - Packing reads through strides, so Aᵀ·B and A·Bᵀ cost no transpose copy; alpha is folded
+///   into packed A. Zero-padding the panels lets every tile run the full kernel; edge tiles
+///   go through a 6×16 scratch tile and copy back only what exists.
+/// - beta is applied on the first depth block, bias and ReLU on the last, when the tile is
+///   still in registers — no extra pass over C.
+/// - Large products are split into two slabs of C (along the longer side, so the operand
+///   each thread re-packs is the smaller one) run with `DispatchQueue.concurrentPerform`.
 public enum GEMM {
   /// C = alpha·op(A)·op(B) + beta·C, then `+ bias` (length n, added to every row) and ReLU
   /// if requested. `threads: 0` picks automatically (one thread for small products).
+  ///
+  /// op(A) is m×k (A is stored k×m when `transA`), op(B) is k×n (B is stored n×k when
+  /// `transB`). Invalid sizes (negative, or a leading dimension shorter than its row) return
+  /// without touching memory. With beta = 0, C is not read. If `Interrupt.isRequested`
+  /// becomes true the call returns early and C holds a partial result.
   public static func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
     bias: UnsafePointer<Float>? = nil, relu: Bool = false, threads: Int = 0
   ) {
-    GEMMReference.sgemm(
-      transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-      ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias, relu: relu)
+    guard m >= 0, n >= 0, k >= 0,
+      lda >= (transA ? m : k), ldb >= (transB ? k : n), ldc >= n
+    else { return }
+    guard m > 0, n > 0 else { return }
+    let op = GEMMOperands(
+      transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+      a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu)
+    if k == 0 || alpha == 0 {
+      GEMMDriver.epilogueOnly(op)
+      return
+    }
+    let slabs = GEMMThreading.slabs(of: op, threads: threads)
+    if slabs.count == 1 {
+      let workspace = GEMMWorkspacePool.take()
+      GEMMDriver.run(op, workspace: workspace)
+      GEMMWorkspacePool.giveBack(workspace)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: slabs.count) { index in
+      let workspace = GEMMWorkspacePool.take()
+      GEMMDriver.run(slabs[index], workspace: workspace)
+      GEMMWorkspacePool.giveBack(workspace)
+    }
   }
 }
