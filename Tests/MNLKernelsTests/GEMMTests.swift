@@ -73,6 +73,22 @@ final class GEMMTests: XCTestCase {
     }
   }
 
+  /// n < 16 with A not transposed takes the dot-product path (GEMMNarrow).
+  func testNarrowOutputsEveryWidth() {
+    for n in 1..<16 {
+      for transB in [false, true] {
+        let spec = GEMMCase(
+          transB: transB, m: 9, n: n, k: 43, alpha: 0.75, beta: n % 2 == 0 ? 0 : 0.5,
+          padA: 2, padB: 1, padC: 3, bias: n % 3 != 0, relu: n % 4 == 1)
+        XCTAssertTrue(
+          GEMMNarrow.applies(transA: false, n: n, k: spec.k), "\(spec) should take the narrow path")
+        assertMatchesReference(spec)
+      }
+    }
+    assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true, threads: 2))
+    assertMatchesReference(GEMMCase(m: 1, n: 15, k: 16, beta: 1))
+  }
+
   func testManyColumnBlocks() {
     // n > NC exercises more than one packed-B block.
     assertMatchesReference(GEMMCase(m: 7, n: 4100, k: 5, beta: 1, bias: true))
