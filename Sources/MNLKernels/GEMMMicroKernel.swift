@@ -116,9 +116,16 @@ enum GEMMMicroKernel {
     store: GEMMTileStore, scratch: UnsafeMutablePointer<Float>
   ) {
     let nr = GEMMBlocking.nr
-    fullTile(
-      kc: kc, a: a, b: b, c: scratch, ldc: nr,
-      store: GEMMTileStore(beta: 0, bias: nil, relu: false))
+    // A thin last panel (n = 500 leaves 4 columns) only needs a 4- or 8-lane kernel.
+    if columns <= 4 {
+      narrowTile(kc: kc, a: a, b: b, into: scratch, lanes: SIMD4<Float>.self)
+    } else if columns <= 8 {
+      narrowTile(kc: kc, a: a, b: b, into: scratch, lanes: SIMD8<Float>.self)
+    } else {
+      fullTile(
+        kc: kc, a: a, b: b, c: scratch, ldc: nr,
+        store: GEMMTileStore(beta: 0, bias: nil, relu: false))
+    }
     for r in 0..<rows {
       let src = scratch + r * nr
       let dst = c + r * ldc
@@ -130,5 +137,36 @@ enum GEMMMicroKernel {
         dst[j] = v
       }
     }
+  }
+
+  /// 6 rows × `V.scalarCount` columns of a packed panel into the scratch tile (row stride 16):
+  /// the first lanes of the full kernel at a quarter or half of its cost.
+  @inline(__always)
+  private static func narrowTile<V: SIMD>(
+    kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    into scratch: UnsafeMutablePointer<Float>, lanes: V.Type
+  ) where V.Scalar == Float {
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    var pa = UnsafeRawPointer(a)
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+      let y = pb.loadUnaligned(as: V.self)
+      c0 = c0.addingProduct(V(repeating: pa.load(as: Float.self)), y)
+      c1 = c1.addingProduct(V(repeating: pa.load(fromByteOffset: 4, as: Float.self)), y)
+      c2 = c2.addingProduct(V(repeating: pa.load(fromByteOffset: 8, as: Float.self)), y)
+      c3 = c3.addingProduct(V(repeating: pa.load(fromByteOffset: 12, as: Float.self)), y)
+      c4 = c4.addingProduct(V(repeating: pa.load(fromByteOffset: 16, as: Float.self)), y)
+      c5 = c5.addingProduct(V(repeating: pa.load(fromByteOffset: 20, as: Float.self)), y)
+      pa += 24
+      pb += 64
+    }
+    let out = UnsafeMutableRawPointer(scratch)
+    let rowBytes = GEMMBlocking.nr * MemoryLayout<Float>.stride
+    out.storeBytes(of: c0, as: V.self)
+    out.storeBytes(of: c1, toByteOffset: rowBytes, as: V.self)
+    out.storeBytes(of: c2, toByteOffset: 2 * rowBytes, as: V.self)
+    out.storeBytes(of: c3, toByteOffset: 3 * rowBytes, as: V.self)
+    out.storeBytes(of: c4, toByteOffset: 4 * rowBytes, as: V.self)
+    out.storeBytes(of: c5, toByteOffset: 5 * rowBytes, as: V.self)
   }
 }

@@ -34,14 +34,14 @@ final class GEMMTests: XCTestCase {
   }
 
   func testAlphaBetaBiasAndReLU() {
-    // k = 300 spans two depth blocks (beta on the first, bias/ReLU on the last); m = 150
-    // spans two row blocks; n = 70 ends in an edge panel.
+    // k = 900 spans two depth blocks (beta on the first, bias/ReLU on the last); m = 150
+    // spans several row blocks; n = 70 ends in an edge panel.
     for (tA, tB) in Self.transposes {
       for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25), (1, -1)] {
         for (bias, relu) in [(false, false), (true, false), (false, true), (true, true)] {
           assertMatchesReference(
             GEMMCase(
-              transA: tA, transB: tB, m: 150, n: 70, k: 300, alpha: alpha, beta: beta,
+              transA: tA, transB: tB, m: 150, n: 70, k: 900, alpha: alpha, beta: beta,
               bias: bias, relu: relu))
           assertMatchesReference(
             GEMMCase(
@@ -69,7 +69,7 @@ final class GEMMTests: XCTestCase {
         GEMMCase(transA: tA, transB: tB, m: 37, n: 45, k: 61, beta: 0.5, padA: 3, padB: 5, padC: 7,
                  bias: true, relu: true))
       assertMatchesReference(
-        GEMMCase(transA: tA, transB: tB, m: 160, n: 33, k: 270, padA: 1, padB: 16, padC: 1))
+        GEMMCase(transA: tA, transB: tB, m: 160, n: 33, k: 1601, padA: 1, padB: 16, padC: 1))
     }
   }
 
@@ -96,7 +96,7 @@ final class GEMMTests: XCTestCase {
   }
 
   func testTwoThreadsMatchOneThreadBitForBit() {
-    let shapes = [(200, 50, 300), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784)]
+    let shapes = [(200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784)]
     for (tA, tB) in Self.transposes {
       for (m, n, k) in shapes {
         let spec = GEMMCase(
@@ -164,5 +164,6 @@ final class GEMMTests: XCTestCase {
     XCTAssertEqual(GEMMBlocking.balancedBlock(total: 100, limit: 256, granule: 1), 100)
     XCTAssertEqual(GEMMBlocking.balancedBlock(total: 5000, limit: 144, granule: 6), 144)
     XCTAssertEqual(GEMMBlocking.balancedBlock(total: 200, limit: 144, granule: 6), 102)
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 1000, limit: 800, granule: 1), 500)
   }
 }
