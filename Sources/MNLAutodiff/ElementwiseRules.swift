@@ -1,7 +1,7 @@
 import MNLTensor
 
-// Gradient rules of the elementwise ops. Each rule receives the output gradient `g` (in the
-// broadcast output shape) and returns the gradients of the inputs before `unbroadcast`.
+// Gradient rules of the elementwise ops, one line (or a few) per op. A rule receives the
+// output gradient `g` in the broadcast output shape; `binary` unbroadcasts the results.
 
 /// `op(a, b)` with NumPy broadcasting. Comparisons are not differentiable: their result is a
 /// constant. `maximum`/`minimum` split the gradient equally between tied inputs.
@@ -29,67 +29,59 @@ private func binaryRule(_ op: BinaryOp, _ x: Tensor, _ y: Tensor, _ out: Tensor)
   case .add:
     return { g, _, _ in (g, g) }
   case .subtract:
-    return { g, _, needY in (g, needY ? try neg(g) : nil) }
+    return { g, _, needY in (g, needY ? -g : nil) }
   case .multiply:
-    return { g, needX, needY in
-      (needX ? try mul(g, y) : nil, needY ? try mul(g, x) : nil)
-    }
+    return { g, needX, needY in (needX ? try g * y : nil, needY ? try g * x : nil) }
   case .divide:
-    // d(x/y)/dy = -x/y² = -out/y
-    return { g, needX, needY in
-      (needX ? try div(g, y) : nil, needY ? try neg(div(mul(g, out), y)) : nil)
-    }
+    // d(x/y)/dy = −x/y² = −out/y
+    return { g, needX, needY in (needX ? try g / y : nil, needY ? try -(g * out) / y : nil) }
   case .power:
     return { g, needX, needY in
-      var dx: Tensor?
-      if needX {
-        // y·x^(y-1), defined as 0 where y == 0 (so that 0^0 does not give 0·inf).
-        let slope = try mul(y, binary(.power, x, sub(y, Tensor(scalar: 1))))
-        dx = try mul(g, whereSelect(mask(.equal, y, Tensor(scalar: 0)), Tensor(scalar: 0), slope))
-      }
-      var dy: Tensor?
-      if needY {
-        // out·log(x), with log(1) = 0 standing in where x == 0 (out is 0 there).
-        let safeX = try whereSelect(mask(.equal, x, Tensor(scalar: 0)), Tensor(scalar: 1), x)
-        dy = try mul(g, mul(out, unary(.log, safeX)))
-      }
-      return (dx, dy)
+      (needX ? try g * powerSlope(x, y) : nil, needY ? try g * out * logOfBase(x) : nil)
     }
   case .maximum, .minimum:
     return { g, needX, needY in
-      let wins = try mask(op == .maximum ? .greater : .less, x, y)
-      let ties = try mask(.equal, x, y)
-      let share = try add(wins, mul(ties, 0.5))  // x's share of the gradient
-      return (
-        needX ? try mul(g, share) : nil,
-        needY ? try mul(g, sub(Tensor(scalar: 1), share)) : nil
-      )
+      // x's share: 1 where it wins, ½ on ties, 0 where it loses.
+      let wins = try binary(op == .maximum ? .greater : .less, x, y)
+      let share = try wins + binary(.equal, x, y) * 0.5
+      return (needX ? try g * share : nil, needY ? try g * (1 - share) : nil)
     }
   case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
     return nil
   }
 }
 
+/// d(x^y)/dx = y·x^(y−1), taken as 0 where y == 0 (so 0^0 does not give 0·inf).
+private func powerSlope(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+  let slope = try y * binary(.power, x, y - 1)
+  return try whereSelect(binary(.equal, y, Tensor(scalar: 0)), Tensor(scalar: 0), slope)
+}
+
+/// log(x) for d(x^y)/dy = x^y·log(x), with log(1) = 0 standing in where x == 0 (x^y is 0 there).
+private func logOfBase(_ x: Tensor) throws -> Tensor {
+  unary(.log, try whereSelect(binary(.equal, x, Tensor(scalar: 0)), Tensor(scalar: 1), x))
+}
+
 /// `op(x)`. `sign` and `floor` have zero gradient almost everywhere: their result is a constant.
 public func unary(_ op: UnaryOp, _ a: Variable) throws -> Variable {
   let x = a.value
-  let out = try unary(op, x)
+  let out = unary(op, x)
   guard let rule = unaryRule(op, x, out) else { return Variable(constant: out) }
   return try recorded(out, [a]) { g, _ in [try rule(g)] }
 }
 
 private func unaryRule(_ op: UnaryOp, _ x: Tensor, _ out: Tensor) -> ((Tensor) throws -> Tensor)? {
   switch op {
-  case .negate: return { g in try neg(g) }
-  case .exp: return { g in try mul(g, out) }
-  case .log: return { g in try div(g, x) }
-  case .sqrt: return { g in try div(mul(g, 0.5), out) }
-  case .abs: return { g in try mul(g, unary(.sign, x)) }
-  case .tanh: return { g in try mul(g, sub(Tensor(scalar: 1), unary(.square, out))) }
-  case .sigmoid: return { g in try mul(g, mul(out, sub(Tensor(scalar: 1), out))) }
+  case .negate: return { g in -g }
+  case .exp: return { g in try g * out }
+  case .log: return { g in try g / x }
+  case .sqrt: return { g in try g * 0.5 / out }
+  case .abs: return { g in try g * unary(.sign, x) }
+  case .tanh: return { g in try g * (1 - unary(.square, out)) }
+  case .sigmoid: return { g in try g * (out * (1 - out)) }
   case .relu: return { g in try reluGradient(g, input: x) }
-  case .square: return { g in try mul(g, mul(x, 2)) }
-  case .reciprocal: return { g in try neg(mul(g, unary(.square, out))) }
+  case .square: return { g in try g * (x * 2) }
+  case .reciprocal: return { g in try -g * unary(.square, out) }
   case .sign, .floor: return nil
   }
 }

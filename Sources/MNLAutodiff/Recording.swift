@@ -46,19 +46,3 @@ func normalizedAxes(_ axes: [Int]?, rank: Int) throws -> [Int] {
   }
   return result.sorted()
 }
-
-// Short names for the tensor arithmetic the rules are written in.
-@inline(__always) func add(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.add, a, b) }
-@inline(__always) func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.subtract, a, b) }
-@inline(__always) func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.multiply, a, b) }
-@inline(__always) func div(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.divide, a, b) }
-@inline(__always) func mul(_ a: Tensor, _ s: Float) throws -> Tensor {
-  try binary(.multiply, a, Tensor(scalar: s))
-}
-@inline(__always) func neg(_ a: Tensor) throws -> Tensor { try unary(.negate, a) }
-/// 1 where `a op b` holds, else 0 (as float32, ready to multiply a gradient).
-@inline(__always) func mask(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-  var result = try binary(op, a, b)
-  result.dtype = .float32
-  return result
-}

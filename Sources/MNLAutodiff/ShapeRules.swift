@@ -3,19 +3,34 @@ import MNLTensor
 // Gradient rules of the ops that move elements without changing them: the gradient moves
 // the same elements back.
 
-/// `x` with a new shape of the same element count (-1 infers one dimension).
+/// `x` with a new shape of the same element count (one -1 is inferred).
 public func reshaped(_ a: Variable, _ shape: [Int]) throws -> Variable {
-  let out = try a.value.reshaped(shape)
+  try sameElements(a, a.value.reshaped(shape))
+}
+
+/// `x` without size-1 axes (all, or the given ones).
+public func squeezed(_ a: Variable, axes: [Int]? = nil) throws -> Variable {
+  try sameElements(a, a.value.squeezed(axes: axes))
+}
+
+/// `x` with a new size-1 axis at `axis`.
+public func expandingDims(_ a: Variable, at axis: Int) throws -> Variable {
+  try sameElements(a, a.value.expandingDims(at: axis))
+}
+
+/// Records `out`, which holds `a`'s elements in the same order under another shape.
+private func sameElements(_ a: Variable, _ out: Tensor) throws -> Variable {
   let inputShape = a.shape
   return try recorded(out, [a]) { g, _ in [g.reshaped(unchecked: inputShape)] }
 }
 
 /// `x` with its axes permuted (`perm` nil: reversed). The gradient is transposed back.
-public func transposed(_ a: Variable, _ perm: [Int]?) throws -> Variable {
+public func transposed(_ a: Variable, _ perm: [Int]? = nil) throws -> Variable {
   let out = try a.value.transposed(perm)
-  let forward = perm ?? Array((0..<a.value.rank).reversed())
-  var inverse = [Int](repeating: 0, count: forward.count)
-  for (i, axis) in forward.enumerated() { inverse[(axis + forward.count) % forward.count] = i }
+  let rank = a.value.rank
+  let forward = perm ?? Array((0..<rank).reversed())
+  var inverse = [Int](repeating: 0, count: rank)
+  for (i, axis) in forward.enumerated() { inverse[axis < 0 ? axis + rank : axis] = i }
   return try recorded(out, [a]) { g, _ in [try g.transposed(inverse)] }
 }
 
@@ -29,7 +44,7 @@ public func broadcast(_ a: Variable, to shape: [Int]) throws -> Variable {
 /// `x` converted to `dtype`. Only a cast to float32 passes the gradient through (unchanged);
 /// a cast to an integer type is a constant.
 public func cast(_ a: Variable, to dtype: DType) throws -> Variable {
-  let out = try cast(a.value, to: dtype)
+  let out = cast(a.value, to: dtype)
   guard dtype == .float32 else { return Variable(constant: out) }
   return try recorded(out, [a]) { g, _ in [g] }
 }
@@ -38,13 +53,14 @@ public func cast(_ a: Variable, to dtype: DType) throws -> Variable {
 public func concat(_ parts: [Variable], axis: Int) throws -> Variable {
   let out = try concat(parts.map(\.value), axis: axis)
   let resolvedAxis = axis < 0 ? axis + out.rank : axis
-  let sizes = parts.map { $0.shape.indices.contains(resolvedAxis) ? $0.shape[resolvedAxis] : 0 }
+  let sizes = parts.map { $0.shape[resolvedAxis] }
   return try recorded(out, parts) { g, needs in
-    var offset = 0
+    var start = 0
     var result: [Tensor?] = []
     for (i, size) in sizes.enumerated() {
-      result.append(needs[i] ? try slab(of: g, axis: resolvedAxis, from: offset, count: size) : nil)
-      offset += size
+      let slab: [IndexSpec] = leadingAll(resolvedAxis) + [.range(start: start, end: start + size, step: 1)]
+      result.append(needs[i] ? try g.indexed(slab) : nil)
+      start += size
     }
     return result
   }
@@ -54,17 +70,14 @@ public func concat(_ parts: [Variable], axis: Int) throws -> Variable {
 public func stack(_ parts: [Variable], axis: Int) throws -> Variable {
   let out = try stack(parts.map(\.value), axis: axis)
   let resolvedAxis = axis < 0 ? axis + out.rank : axis
-  let partShapes = parts.map(\.shape)
   return try recorded(out, parts) { g, needs in
-    try partShapes.enumerated().map { i, shape in
-      needs[i]
-        ? try slab(of: g, axis: resolvedAxis, from: i, count: 1).reshaped(unchecked: shape) : nil
+    try needs.indices.map { i in
+      needs[i] ? try g.indexed(leadingAll(resolvedAxis) + [.index(i)]) : nil
     }
   }
 }
 
-/// Elements `from..<from+count` along `axis` (a gather of consecutive indices).
-private func slab(of x: Tensor, axis: Int, from start: Int, count: Int) throws -> Tensor {
-  let indices = try Tensor(shape: [count], values: (start..<start + count).map(Float.init), dtype: .int32)
-  return try take(x, indices: indices, axis: axis)
+/// `:` for each of the first `count` axes.
+private func leadingAll(_ count: Int) -> [IndexSpec] {
+  [IndexSpec](repeating: .all, count: count)
 }
