@@ -28,7 +28,7 @@ import Testing
     var points: [Tensor] = []
     for _ in 0..<50 {
       points = [random.tensor([5, 4]), random.tensor([4, 3]), random.tensor([3])]
-      let z = try add(matmulValue(points[0], points[1]), points[2])
+      let z = try matmul(points[0], points[1]) + points[2]
       if z.values.allSatisfy({ abs($0) > 0.1 }) { break }
     }
     try checkGradients(at: points) { v in try linear(v[0], v[1], v[2], relu: relu) }
@@ -64,13 +64,4 @@ import Testing
     expectClose(grads[0], [Float](repeating: 2, count: 12))
     expectClose(grads[1], [Float](repeating: 0, count: 8), shape: [2, 4])
   }
-}
-
-/// Plain matmul of tensors, for building test inputs.
-func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-  try matmul(Variable(constant: a), Variable(constant: b)).value
-}
-
-func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-  try binary(.add, Variable(constant: a), Variable(constant: b)).value
 }
