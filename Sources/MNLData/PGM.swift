@@ -67,13 +67,13 @@ public enum PGM {
       }
     }
     var image = Tensor(uninitializedShape: [height, width])
-    let scale = 1 / Float(maxval)
+    let top = Float(maxval)
     image.withUnsafeMutableBufferPointer { out in
       for p in 0..<(width * height) {
         if channels == 1 {
-          out[p] = values[p] * scale
+          out[p] = values[p] / top
         } else {
-          out[p] = (0.299 * values[3 * p] + 0.587 * values[3 * p + 1] + 0.114 * values[3 * p + 2]) * scale
+          out[p] = (0.299 * values[3 * p] + 0.587 * values[3 * p + 1] + 0.114 * values[3 * p + 2]) / top
         }
       }
     }
