@@ -66,6 +66,7 @@ let package = Package(
     .testTarget(name: "MNLDataTests", dependencies: ["MNLData", "MNLTensor"]),
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage"]),
+    .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLData", "MNLTensor"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]
