@@ -131,7 +131,8 @@ enum GEMMMicroKernel {
       let dst = c + r * ldc
       for j in 0..<columns {
         var v = src[j]
-        if store.beta != 0 { v += store.beta * dst[j] }
+        // Fused like the full tile, so a value never depends on which kind of tile it fell in.
+        if store.beta != 0 { v = v.addingProduct(store.beta, dst[j]) }
         if let bias = store.bias { v += bias[j] }
         if store.relu && v < 0 { v = 0 }
         dst[j] = v

@@ -96,11 +96,14 @@ final class GEMMTests: XCTestCase {
   }
 
   func testTwoThreadsMatchOneThreadBitForBit() {
-    let shapes = [(200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784)]
+    let shapes = [
+      (200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784), (1000, 37, 20),
+      (37, 1000, 20),
+    ]
     for (tA, tB) in Self.transposes {
       for (m, n, k) in shapes {
         let spec = GEMMCase(
-          transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.5, beta: 0.5, padC: 2,
+          transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.3, beta: 0.3, padC: 2,
           bias: true, relu: true, threads: 2)
         let two = assertMatchesReference(spec)
         let one = GEMMFixture(spec, seed: 1).run(threads: 1)
