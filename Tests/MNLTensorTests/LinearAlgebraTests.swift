@@ -29,6 +29,25 @@ final class LinearAlgebraTests: XCTestCase {
     }
   }
 
+  /// Sizes past the GEMM's blocking, with every transpose combination and the fused epilogue.
+  func testLargerProductsThroughTheGEMM() throws {
+    let (m, k, n) = (67, 301, 45)
+    let a = randomTensor([m, k], seed: 21)
+    let b = randomTensor([k, n], seed: 22)
+    let bias = randomTensor([n], seed: 23)
+    var expected = referenceProduct(a.values, b.values, m: m, k: k, n: n)
+    let at = try a.transposed()
+    let bt = try b.transposed()
+    for (x, y, ta, tb) in [(a, b, false, false), (at, b, true, false), (a, bt, false, true), (at, bt, true, true)] {
+      let c = try matmul(x, y, transposeA: ta, transposeB: tb)
+      assertValuesClose(c.values, expected, relative: 1e-4, absolute: 1e-3, "ta \(ta) tb \(tb)")
+    }
+    for i in 0..<m {
+      for j in 0..<n { expected[i * n + j] = max(expected[i * n + j] + bias.values[j], 0) }
+    }
+    assertValuesClose(try linear(a, b, bias, relu: true).values, expected, relative: 1e-4, absolute: 1e-3)
+  }
+
   func testVectorOperandsLikeNumPy() throws {
     let m = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
     let v3 = try Tensor(shape: [3], values: [1, 0, -1])
