@@ -1,3 +1,4 @@
+/// Elementwise kernels against scalar loops.
 import Foundation
 import XCTest
 @testable import MNLKernels

@@ -1,3 +1,5 @@
+/// Binary/unary ops against plain references over every broadcasting pattern, dtype rules,
+/// exp edge cases, where, in-place updates and operators.
 import Foundation
 import XCTest
 @testable import MNLTensor
