@@ -62,6 +62,24 @@ final class ElementwiseKernelTests: XCTestCase {
     XCTAssertLessThan(worst, 4e-7, "worst relative error of exp")
   }
 
+  func testTanhIsAccurateAcrossTheRange() {
+    let n = 200_001
+    var x = (0..<n).map { Float(-12 + 24 * Double($0) / Double(n - 1)) }
+    x += [0, -0.0, 1e-20, -1e-7, 0.2499, 0.25, -0.2501, 50, -50, .infinity, -.infinity]
+    var out = [Float](repeating: 0, count: x.count)
+    Elementwise.unary(.tanh, x, &out, count: x.count)
+    var worst: Double = 0
+    for i in 0..<x.count {
+      let exact = Foundation.tanh(Double(x[i]))
+      let error = exact == 0 ? Swift.abs(Double(out[i])) : Swift.abs(Double(out[i]) - exact) / Swift.abs(exact)
+      worst = max(worst, error)
+    }
+    XCTAssertLessThan(worst, 5e-7, "worst relative error of tanh")
+    var nan: [Float] = [.nan]
+    Elementwise.unary(.tanh, nan, &nan, count: 1)
+    XCTAssertTrue(nan[0].isNaN)
+  }
+
   func testUnaryKernelsMatchScalarLoops() {
     for n in sizes {
       let x = randomValues(n, seed: 3)
