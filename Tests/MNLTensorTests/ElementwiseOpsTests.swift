@@ -193,6 +193,13 @@ final class ElementwiseOpsTests: XCTestCase {
     }
   }
 
+  func testInPlaceUpdatesMakeIntegerTensorsFloat() throws {
+    var i = try Tensor(shape: [2], values: [1, 2], dtype: .int32)
+    i.scale(by: 0.5)
+    XCTAssertEqual(i.dtype, .float32)
+    XCTAssertEqual(i.values, [0.5, 1])
+  }
+
   func testAddScaledOntoItself() throws {
     var y = try Tensor(shape: [3], values: [1, 2, 3])
     try y.addScaled(y, scale: 1)
