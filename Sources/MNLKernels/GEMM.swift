@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Single-precision matrix product, row-major (BLAS sgemm semantics plus a fused epilogue).
 ///
@@ -44,21 +45,27 @@ public enum GEMM {
     guard m > 0, n > 0 else { return }
     let op = GEMMOperands(
       transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
-      a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu)
+      a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu,
+      narrow: GEMMNarrow.applies(transA: transA, n: n, k: k))
     if k == 0 || alpha == 0 {
       GEMMDriver.epilogueOnly(op)
       return
     }
-    let slabs = GEMMThreading.slabs(of: op, threads: threads)
-    if slabs.count == 1 {
+    let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
+    if workers == 1 {
       let workspace = GEMMWorkspacePool.take()
-      GEMMDriver.run(op, workspace: workspace)
+      for slab in slabs { GEMMDriver.run(slab, workspace: workspace) }
       GEMMWorkspacePool.giveBack(workspace)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: slabs.count) { index in
+    let nextSlab = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let workspace = GEMMWorkspacePool.take()
-      GEMMDriver.run(slabs[index], workspace: workspace)
+      while true {
+        let index = nextSlab.add(1, ordering: .relaxed).oldValue
+        guard index < slabs.count else { break }
+        GEMMDriver.run(slabs[index], workspace: workspace)
+      }
       GEMMWorkspacePool.giveBack(workspace)
     }
   }

@@ -4,7 +4,7 @@ enum GEMMDriver {
   /// Computes `op` (k ≥ 1, m, n ≥ 1) with the packing buffers of `workspace`.
   /// Stops between macro blocks when `Interrupt.isRequested`, leaving C partly updated.
   static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
-    if GEMMNarrow.applies(transA: op.transA, n: op.n, k: op.k) {
+    if op.narrow {
       GEMMNarrow.run(op, workspace: workspace)
       return
     }

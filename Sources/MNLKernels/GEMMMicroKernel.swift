@@ -28,12 +28,18 @@ enum GEMMMicroKernel {
       mnl_prefetch_write(c + r * ldc)
       mnl_prefetch_write(c + r * ldc + 15)
     }
-    var c0l = SIMD8<Float>(), c0h = SIMD8<Float>()
-    var c1l = SIMD8<Float>(), c1h = SIMD8<Float>()
-    var c2l = SIMD8<Float>(), c2h = SIMD8<Float>()
-    var c3l = SIMD8<Float>(), c3h = SIMD8<Float>()
-    var c4l = SIMD8<Float>(), c4h = SIMD8<Float>()
-    var c5l = SIMD8<Float>(), c5h = SIMD8<Float>()
+    var c0l = SIMD8<Float>()
+    var c0h = SIMD8<Float>()
+    var c1l = SIMD8<Float>()
+    var c1h = SIMD8<Float>()
+    var c2l = SIMD8<Float>()
+    var c2h = SIMD8<Float>()
+    var c3l = SIMD8<Float>()
+    var c3h = SIMD8<Float>()
+    var c4l = SIMD8<Float>()
+    var c4h = SIMD8<Float>()
+    var c5l = SIMD8<Float>()
+    var c5h = SIMD8<Float>()
     var pa = UnsafeRawPointer(a)
     var pb = UnsafeRawPointer(b)
     for _ in 0..<kc {
@@ -131,7 +137,8 @@ enum GEMMMicroKernel {
       let dst = c + r * ldc
       for j in 0..<columns {
         var v = src[j]
-        if store.beta != 0 { v += store.beta * dst[j] }
+        // Fused like the full tile, so a value never depends on which kind of tile it fell in.
+        if store.beta != 0 { v = v.addingProduct(store.beta, dst[j]) }
         if let bias = store.bias { v += bias[j] }
         if store.relu && v < 0 { v = 0 }
         dst[j] = v
@@ -146,7 +153,12 @@ enum GEMMMicroKernel {
     kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     into scratch: UnsafeMutablePointer<Float>, lanes: V.Type
   ) where V.Scalar == Float {
-    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    var c0 = V()
+    var c1 = V()
+    var c2 = V()
+    var c3 = V()
+    var c4 = V()
+    var c5 = V()
     var pa = UnsafeRawPointer(a)
     var pb = UnsafeRawPointer(b)
     for _ in 0..<kc {

@@ -56,10 +56,16 @@ enum GEMMNarrow {
     let b2 = columns > 2 ? b0 + 2 * stride : b0
     let b3 = columns > 3 ? b0 + 3 * stride : b0
     let b4 = columns > 4 ? b0 + 4 * stride : b0
-    var s00 = SIMD8<Float>(), s01 = SIMD8<Float>(), s02 = SIMD8<Float>()
-    var s03 = SIMD8<Float>(), s04 = SIMD8<Float>()
-    var s10 = SIMD8<Float>(), s11 = SIMD8<Float>(), s12 = SIMD8<Float>()
-    var s13 = SIMD8<Float>(), s14 = SIMD8<Float>()
+    var s00 = SIMD8<Float>()
+    var s01 = SIMD8<Float>()
+    var s02 = SIMD8<Float>()
+    var s03 = SIMD8<Float>()
+    var s04 = SIMD8<Float>()
+    var s10 = SIMD8<Float>()
+    var s11 = SIMD8<Float>()
+    var s12 = SIMD8<Float>()
+    var s13 = SIMD8<Float>()
+    var s14 = SIMD8<Float>()
     let vectorEnd = op.k & ~7
     var p = 0
     while p < vectorEnd {
@@ -84,7 +90,10 @@ enum GEMMNarrow {
     }
     // Finishes C[row + r, column + j] from its partial sums (plus the scalar k tail).
     @inline(__always)
-    func finish(_ r: Int, _ j: Int, _ sums: SIMD8<Float>, _ aRow: UnsafePointer<Float>, _ bColumn: UnsafePointer<Float>) {
+    func finish(
+      _ r: Int, _ j: Int, _ sums: SIMD8<Float>, _ aRow: UnsafePointer<Float>,
+      _ bColumn: UnsafePointer<Float>
+    ) {
       guard r < rows, j < columns else { return }
       var dot = sums.sum()
       for q in vectorEnd..<op.k { dot += aRow[q] * bColumn[q] }

@@ -17,6 +17,9 @@ struct GEMMOperands: @unchecked Sendable {
   var ldc: Int
   var bias: UnsafePointer<Float>?
   var relu: Bool
+  /// Take the dot-product path (GEMMNarrow). Decided once for the whole product, so every
+  /// slab sums in the same order and the result does not depend on the thread count.
+  var narrow: Bool
 
   /// The sub-problem that computes rows `rows` of C (A is cut, B is shared).
   func slab(rows: Range<Int>) -> GEMMOperands {

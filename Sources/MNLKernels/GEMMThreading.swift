@@ -8,16 +8,24 @@ enum GEMMThreading {
   static let minimumWorkForThreads = 1 << 22
   /// Never more workers than this: the target machine has two cores.
   static let maximumThreads = 2
+  /// Slabs per worker thread, and the smallest slab worth its re-packing (rows or columns).
+  static let slabsPerWorker = 4
+  static let minimumSlab = 64
 
-  /// Disjoint slabs of C covering the whole product, one per worker thread.
-  static func slabs(of op: GEMMOperands, threads: Int) -> [GEMMOperands] {
+  /// How many threads to use, and disjoint slabs of C that together cover the product.
+  static func plan(_ op: GEMMOperands, threads: Int) -> (workers: Int, slabs: [GEMMOperands]) {
     let count = workerCount(op, requested: threads)
-    guard count > 1 else { return [op] }
+    guard count > 1 else { return (1, [op]) }
     // Split the longer side: each thread re-packs all of the other operand.
     let splitRows = op.m >= op.n
     let total = splitRows ? op.m : op.n
     let granule = splitRows ? GEMMBlocking.mr : GEMMBlocking.nr
-    let chunk = GEMMBlocking.roundUp((total + count - 1) / count, to: granule)
+    // Several slabs per worker, taken from a shared counter: when the other vCPU is busy,
+    // the free thread does more of them instead of waiting for a fixed half.
+    let perWorker = GEMMBlocking.roundUp((total + count - 1) / count, to: granule)
+    let pieces = count * slabsPerWorker
+    let fine = GEMMBlocking.roundUp((total + pieces - 1) / pieces, to: granule)
+    let chunk = max(fine, min(perWorker, minimumSlab))
     var result: [GEMMOperands] = []
     var start = 0
     while start < total {
@@ -25,7 +33,7 @@ enum GEMMThreading {
       result.append(splitRows ? op.slab(rows: range) : op.slab(columns: range))
       start = range.upperBound
     }
-    return result
+    return (min(count, result.count), result)
   }
 
   private static func workerCount(_ op: GEMMOperands, requested: Int) -> Int {

@@ -58,21 +58,30 @@ struct KernelsBench: ParsableCommand {
     print()
     print(peak.summary)
     if numpy == nil {
-      print(noNumpy ? "NumPy: skipped (--no-numpy)" : "NumPy: not available (python3 -c 'import numpy' failed)")
+      print(
+        noNumpy
+          ? "NumPy: skipped (--no-numpy)"
+          : "NumPy: not available (python3 -c 'import numpy' failed)")
     } else if pinning == "threadpoolctl" {
       print("NumPy: threads pinned with threadpoolctl (and OPENBLAS_NUM_THREADS)")
     } else {
-      print("NumPy: could not pin threads with threadpoolctl (not importable); used OPENBLAS_NUM_THREADS only")
+      print(
+        "NumPy: could not pin threads with threadpoolctl (not importable); used OPENBLAS_NUM_THREADS only"
+      )
     }
     print("GFLOP/s, best of \(repeats) samples × \(rounds) rounds; 2T/1T = two-thread speed-up\n")
     printTable(shapes: shapes, mnl: mnl, numpy: numpy == nil ? nil : numpyBest, peak: peak)
   }
 
-  private func printTable(shapes: [BenchShape], mnl: [[Double]], numpy: [[Double]]?, peak: PeakEstimate) {
-    var header = pad("shape", 34) + pad("mnl 1T", 8, right: true) + pad("%peak", 7, right: true)
+  private func printTable(
+    shapes: [BenchShape], mnl: [[Double]], numpy: [[Double]]?, peak: PeakEstimate
+  ) {
+    var header =
+      pad("shape", 34) + pad("mnl 1T", 8, right: true) + pad("%peak", 7, right: true)
       + pad("mnl 2T", 8, right: true) + pad("2T/1T", 7, right: true)
     if numpy != nil {
-      header += pad("NumPy 1T", 10, right: true) + pad("NumPy 2T", 10, right: true)
+      header +=
+        pad("NumPy 1T", 10, right: true) + pad("NumPy 2T", 10, right: true)
         + pad("mnl/NP 1T", 11, right: true) + pad("mnl/NP 2T", 11, right: true)
     }
     print(header)
@@ -80,13 +89,15 @@ struct KernelsBench: ParsableCommand {
     for (index, shape) in shapes.enumerated() {
       let one = mnl[index][0]
       let two = mnl[index][1]
-      var line = pad(shape.name, 34) + pad(fixed(one, 1), 8, right: true)
+      var line =
+        pad(shape.name, 34) + pad(fixed(one, 1), 8, right: true)
         + pad(fixed(100 * one / peak.perCoreGFLOPS, 0) + "%", 7, right: true)
         + pad(fixed(two, 1), 8, right: true) + pad(fixed(two / one, 2) + "×", 7, right: true)
       if let numpy {
         let np1 = numpy[index][0]
         let np2 = numpy[index][1]
-        line += pad(fixed(np1, 1), 10, right: true) + pad(fixed(np2, 1), 10, right: true)
+        line +=
+          pad(fixed(np1, 1), 10, right: true) + pad(fixed(np2, 1), 10, right: true)
           + pad(np1 > 0 ? fixed(one / np1, 2) + "×" : "-", 11, right: true)
           + pad(np2 > 0 ? fixed(two / np2, 2) + "×" : "-", 11, right: true)
       }
@@ -193,6 +204,7 @@ struct PeakEstimate {
     return "fp32 peak: \(fixed(gigahertz, 2)) GHz (\(source)) × 32 FLOP/cycle = "
       + "\(fixed(perCoreGFLOPS, 1)) GFLOP/s per core, \(fixed(perCoreGFLOPS * Double(cores), 1)) "
       + "on \(cores) core\(cores == 1 ? "" : "s")"
+      + (fromCPUInfo ? "\n(cpu MHz may be the nominal clock; with boost, %peak can exceed 100)" : "")
   }
 }
 
@@ -255,7 +267,8 @@ struct NumPyRunner {
       var repeats: Int
     }
     guard
-      let data = try? JSONEncoder().encode(Spec(shapes: shapes, threads: threads, repeats: repeats)),
+      let data = try? JSONEncoder().encode(
+        Spec(shapes: shapes, threads: threads, repeats: repeats)),
       let json = String(data: data, encoding: .utf8),
       let output = launch(["python3", "-c", Self.script, json], threads: threads),
       output.status == 0,

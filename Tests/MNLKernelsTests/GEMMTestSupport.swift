@@ -173,7 +173,9 @@ extension XCTestCase {
         return got
       }
     }
-    if failures > 3 { XCTFail("\(spec): \(failures) elements wrong in all", file: file, line: line) }
+    if failures > 3 {
+      XCTFail("\(spec): \(failures) elements wrong in all", file: file, line: line)
+    }
     return got
   }
 }

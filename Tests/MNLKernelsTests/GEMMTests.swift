@@ -17,7 +17,9 @@ final class GEMMTests: XCTestCase {
   }
 
   func testMixedAwkwardSizesForAllTransposes() {
-    let shapes = [(257, 33, 785), (785, 17, 257), (33, 785, 7), (7, 257, 785), (1, 1, 1), (3, 785, 33)]
+    let shapes = [
+      (257, 33, 785), (785, 17, 257), (33, 785, 7), (7, 257, 785), (1, 1, 1), (3, 785, 33),
+    ]
     for (tA, tB) in Self.transposes {
       for (m, n, k) in shapes {
         assertMatchesReference(GEMMCase(transA: tA, transB: tB, m: m, n: n, k: k))
@@ -66,8 +68,9 @@ final class GEMMTests: XCTestCase {
   func testLeadingDimensionsLargerThanRows() {
     for (tA, tB) in Self.transposes {
       assertMatchesReference(
-        GEMMCase(transA: tA, transB: tB, m: 37, n: 45, k: 61, beta: 0.5, padA: 3, padB: 5, padC: 7,
-                 bias: true, relu: true))
+        GEMMCase(
+          transA: tA, transB: tB, m: 37, n: 45, k: 61, beta: 0.5, padA: 3, padB: 5, padC: 7,
+          bias: true, relu: true))
       assertMatchesReference(
         GEMMCase(transA: tA, transB: tB, m: 160, n: 33, k: 1601, padA: 1, padB: 16, padC: 1))
     }
@@ -96,11 +99,14 @@ final class GEMMTests: XCTestCase {
   }
 
   func testTwoThreadsMatchOneThreadBitForBit() {
-    let shapes = [(200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784)]
+    let shapes = [
+      (200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784), (1000, 37, 20),
+      (37, 1000, 20),
+    ]
     for (tA, tB) in Self.transposes {
       for (m, n, k) in shapes {
         let spec = GEMMCase(
-          transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.5, beta: 0.5, padC: 2,
+          transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.3, beta: 0.3, padC: 2,
           bias: true, relu: true, threads: 2)
         let two = assertMatchesReference(spec)
         let one = GEMMFixture(spec, seed: 1).run(threads: 1)
@@ -114,9 +120,35 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(m: 3, n: 5, k: 7, threads: 0))
   }
 
+  func testThreadPlanCoversCOnceWithAtMostTwoWorkers() {
+    let a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { a.deallocate() }
+    for (m, n, threads) in [(5000, 500, 0), (100, 500, 0), (100, 500, 2), (3, 5, 2), (512, 512, 8)] {
+      let op = GEMMOperands(
+        transA: false, transB: false, m: m, n: n, k: 100, alpha: 1, beta: 0, a: a, lda: 100,
+        b: a, ldb: n, c: a, ldc: n, bias: nil, relu: false, narrow: false)
+      let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
+      XCTAssertLessThanOrEqual(workers, 2)
+      XCTAssertLessThanOrEqual(workers, slabs.count)
+      let splitRows = slabs.allSatisfy { $0.n == n }
+      let covered = slabs.map { splitRows ? $0.m : $0.n }.reduce(0, +)
+      XCTAssertEqual(covered, splitRows ? m : n, "m=\(m) n=\(n): slabs must tile C exactly")
+      var expectedStart = a
+      for slab in slabs {
+        XCTAssertEqual(slab.c, expectedStart, "slabs must be contiguous and in order")
+        expectedStart = splitRows ? slab.c + slab.m * n : slab.c + slab.n
+      }
+    }
+    let small = GEMMOperands(
+      transA: false, transB: false, m: 3, n: 5, k: 7, alpha: 1, beta: 0, a: a, lda: 7, b: a,
+      ldb: 5, c: a, ldc: 5, bias: nil, relu: false, narrow: false)
+    XCTAssertEqual(GEMMThreading.plan(small, threads: 0).workers, 1)
+  }
+
   func testZeroDepthGivesBetaCPlusBias() {
     for beta in [Float(0), 2] {
-      assertMatchesReference(GEMMCase(m: 9, n: 21, k: 0, beta: beta, padC: 2, bias: true, relu: true))
+      assertMatchesReference(
+        GEMMCase(m: 9, n: 21, k: 0, beta: beta, padC: 2, bias: true, relu: true))
       assertMatchesReference(GEMMCase(transA: true, transB: true, m: 4, n: 3, k: 0, beta: beta))
     }
   }
