@@ -525,6 +525,7 @@ struct Parser {
       _ = advance()
       return try listLiteral(loc)
     case .symbol(.leftBrace):
+      if !looksLikeRecord() { return Expr(.block(try block("a block")), loc) }
       _ = advance()
       return try recordLiteral(loc)
     case .end:
