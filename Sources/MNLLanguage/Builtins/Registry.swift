@@ -1,0 +1,22 @@
+/// Built-in functions, grouped by file (Builtins+Core.swift, Builtins+Math.swift, …).
+///
+/// To add built-ins, write a file with
+///
+///     extension Builtins {
+///       static let tensors: [BuiltinFunction] = [
+///         BuiltinFunction("zeros", [.init("shape"), .init("dtype", default: .string("float32"))],
+///                         doc: "A tensor of zeros.") { ctx in
+///           …ctx[0], try ctx.list(0), ctx.interpreter.call(f, [x]) …
+///           return .tensor(t)
+///         },
+///       ]
+///     }
+///
+/// and add the group to `standardGroups`. A later group may redefine a name (e.g. a tensor-aware
+/// `exp` replacing the scalar one); it should then still accept scalars.
+public enum Builtins {
+  static let standardGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
+}
+
+/// Extensions for values the core does not handle (tensors, autodiff variables): add yours here.
+let standardValueExtensions: [any ValueExtension] = []

@@ -1,1 +1,0 @@
-// MNLLanguage module (being written).

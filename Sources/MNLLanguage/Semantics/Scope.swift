@@ -1,0 +1,123 @@
+/// Name resolution. Variables are function-scoped, as in Python: a name assigned anywhere in a
+/// function body (or a parameter, loop variable, nested `fn` name) is local to that function;
+/// other names refer to an enclosing function's locals, then to globals. Top-level names are
+/// globals. Each local gets a slot number in its function's frame.
+final class Scope {
+  let parent: Scope?
+  /// The top level: its names are globals, not slots.
+  let isTopLevel: Bool
+  private(set) var slots: [String: Int] = [:]
+  private(set) var slotCount = 0
+  var loopDepth = 0
+  let isFunction: Bool
+
+  init(parent: Scope?, isTopLevel: Bool, isFunction: Bool) {
+    self.parent = parent
+    self.isTopLevel = isTopLevel
+    self.isFunction = isFunction
+  }
+
+  @discardableResult
+  func declare(_ name: String) -> Int {
+    if let s = slots[name] { return s }
+    slots[name] = slotCount
+    slotCount += 1
+    return slotCount - 1
+  }
+
+  /// A fresh slot no name refers to (hidden loop state).
+  func hiddenSlot() -> Int {
+    slotCount += 1
+    return slotCount - 1
+  }
+
+  enum Resolution {
+    case local(depth: Int, slot: Int)
+    case global(String)
+  }
+
+  func resolve(_ name: String) -> Resolution {
+    var scope: Scope? = self
+    var depth = 0
+    while let s = scope, !s.isTopLevel {
+      if let slot = s.slots[name] { return .local(depth: depth, slot: slot) }
+      depth += 1
+      scope = s.parent
+    }
+    return .global(name)
+  }
+
+  /// Every name visible from here through enclosing functions (for suggestions).
+  var visibleLocalNames: [String] {
+    var names: [String] = []
+    var scope: Scope? = self
+    while let s = scope, !s.isTopLevel {
+      names += s.slots.keys
+      scope = s.parent
+    }
+    return names
+  }
+}
+
+/// Collects the names a block assigns (not looking into nested functions or comprehensions).
+enum AssignedNames {
+  static func collect(_ statements: [Stmt], into names: inout [String]) {
+    for s in statements { collect(s, into: &names) }
+  }
+
+  static func collect(_ s: Stmt, into names: inout [String]) {
+    switch s.kind {
+    case .expression(let e): collect(e, into: &names)
+    case .assign(let targets, let value):
+      for t in targets {
+        if case .name(let n) = t.kind { names.append(n) } else { collect(t, into: &names) }
+      }
+      collect(value, into: &names)
+    case .compoundAssign(let target, _, let value):
+      if case .name(let n) = target.kind { names.append(n) } else { collect(target, into: &names) }
+      collect(value, into: &names)
+    case .whileLoop(let c, let body):
+      collect(c, into: &names)
+      collect(body.statements, into: &names)
+    case .forLoop(let vars, let iterable, let body):
+      names += vars
+      collect(iterable, into: &names)
+      collect(body.statements, into: &names)
+    case .returnValue(let e): if let e { collect(e, into: &names) }
+    case .function(let decl): if let n = decl.name { names.append(n) }
+    case .breakLoop, .continueLoop, .use: break
+    }
+  }
+
+  /// Blocks can sit inside expressions (`x = if c { y = 1; y } else { 2 }`).
+  static func collect(_ e: Expr, into names: inout [String]) {
+    switch e.kind {
+    case .literal, .name, .function, .comprehension: break
+    case .interpolated(let parts):
+      for case .value(let v, _) in parts { collect(v, into: &names) }
+    case .list(let items): for i in items { collect(i, into: &names) }
+    case .record(let fields): for (_, v) in fields { collect(v, into: &names) }
+    case .unary(_, let a), .not(let a), .member(let a, _): collect(a, into: &names)
+    case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .range(let a, let b):
+      collect(a, into: &names)
+      collect(b, into: &names)
+    case .call(let callee, let args):
+      collect(callee, into: &names)
+      for a in args { collect(a.value, into: &names) }
+    case .index(let base, let items):
+      collect(base, into: &names)
+      for item in items {
+        switch item {
+        case .single(let x): collect(x, into: &names)
+        case .slice(let a, let b, let c):
+          for x in [a, b, c].compactMap({ $0 }) { collect(x, into: &names) }
+        }
+      }
+    case .ifElse(let c, let t, let o):
+      collect(c, into: &names)
+      collect(t.statements, into: &names)
+      if let o { collect(o.statements, into: &names) }
+    case .block(let b): collect(b.statements, into: &names)
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import MNLLanguage
+
+/// `mnl`: runs scripts, evaluates expressions, starts the REPL.
+@main
+struct MNLCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mnl",
+    abstract: "A notebook-style scripting language for machine learning.",
+    usage: """
+      mnl FILE.mnl [ARGS...]   run a script; ARGS become the list `args`
+      mnl -e EXPRESSION        evaluate and print the value
+      mnl - [ARGS...]          run a script read from standard input
+      mnl repl                 start the interactive loop
+      """,
+    version: "mnl 0.1.0",
+    subcommands: [ReplCommand.self])
+
+  @Option(name: .customShort("e"), help: "Evaluate code and print the value of its last expression.")
+  var expression: String?
+
+  @Argument(help: "The script to run ('-' reads it from standard input).")
+  var script: String?
+
+  @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (the list `args`).")
+  var scriptArguments: [String] = []
+
+  mutating func run() throws {
+    if let expression {
+      let interpreter = Interpreter(arguments: scriptArguments)
+      let status = ScriptRunner.report {
+        if let value = try interpreter.evaluateCell(source: expression, name: "-e") {
+          interpreter.output.write(value.display() + "\n")
+        }
+      }
+      interpreter.output.flush()
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
+    guard let script else {
+      throw ValidationError("give a script to run, -e EXPRESSION, or 'repl' (see mnl --help)")
+    }
+    let source: String
+    let name: String
+    if script == "-" {
+      var data = Data()
+      while let line = readLine(strippingNewline: false) { data.append(contentsOf: Array(line.utf8)) }
+      source = String(decoding: data, as: UTF8.self)
+      name = "<stdin>"
+    } else {
+      guard let data = FileManager.default.contents(atPath: script) else {
+        FileHandle.standardError.write(Data("mnl: cannot read '\(script)'\n".utf8))
+        throw ExitCode(1)
+      }
+      source = String(decoding: data, as: UTF8.self)
+      name = script
+    }
+    let interpreter = Interpreter(arguments: scriptArguments, scriptPath: script == "-" ? nil : script)
+    let status = ScriptRunner.report { try interpreter.runScript(source: source, path: name) }
+    interpreter.output.flush()
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+struct ReplCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repl", abstract: "Start the interactive loop (each expression's value is shown).")
+
+  func run() throws {
+    startREPL()
+  }
+}
+
+/// Runs interpreter work and turns its errors into diagnostics on stderr and an exit status.
+enum ScriptRunner {
+  static func report(_ body: () throws -> Void) -> Int32 {
+    do {
+      try body()
+      return 0
+    } catch let request as ExitRequest {
+      OutputSink.standardOutput.flush()
+      return request.status
+    } catch let d as Diagnostic {
+      OutputSink.standardOutput.flush()
+      FileHandle.standardError.write(Data((d.rendered + "\n").utf8))
+      return 1
+    } catch {
+      OutputSink.standardOutput.flush()
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      return 1
+    }
+  }
+}
