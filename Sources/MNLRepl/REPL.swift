@@ -25,7 +25,10 @@ final class REPL {
   init(interpreter: Interpreter) {
     self.interpreter = interpreter
     interactive = isatty(STDIN_FILENO) == 1
-    capabilities = Terminal.capabilities(fileDescriptor: STDOUT_FILENO)
+    var output = Terminal.capabilities(fileDescriptor: STDOUT_FILENO)
+    // A scripted session's output must be plain text even when it lands on a terminal.
+    if !interactive { output.colorMode = .none }
+    capabilities = output
     history = History(environment: REPL.environment(["MNL_HISTORY", "HOME"]))
   }
 
