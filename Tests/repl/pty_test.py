@@ -30,11 +30,11 @@ def expect(child, pattern, what, timeout=TIMEOUT):
         fail(f"{what}: {type(error).__name__} waiting for {pattern!r}", child)
 
 
-def spawn(mnl, history):
+def spawn(mnl, history, cwd):
     env = dict(os.environ, TERM="xterm", NO_COLOR="1", MNL_HISTORY=history, COLUMNS="80")
     env.pop("COLORTERM", None)
     child = pexpect.spawn(mnl, ["repl"], env=env, encoding="utf-8", timeout=TIMEOUT,
-                          dimensions=(24, 80))
+                          dimensions=(24, 80), cwd=cwd)
     expect(child, r"\[1\]: ", "first prompt")
     return child
 
@@ -46,7 +46,9 @@ def main():
     mnl = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
         history = os.path.join(tmp, "history")
-        child = spawn(mnl, history)
+        with open(os.path.join(tmp, "script-for-load.mnl"), "w", encoding="utf-8") as f:
+            f.write("from_script = 5\n")
+        child = spawn(mnl, history, tmp)
 
         # 1. Completion: "netw" + TAB completes to the variable's full name.
         child.send("network_size = 42\r")
@@ -55,27 +57,45 @@ def main():
         expect(child, "network_size", "TAB completion of a global")
         child.send("\r")
         expect(child, r"\[2\]: 42\r\n", "value of the completed name")
-        expect(child, r"\[3\]: ", "prompt 3")
+        expect(child, r"\[3\]: ", "next prompt")
+
+        # Record fields complete after a dot; file names after :load.
+        child.send("rec = {alpha: 1, beta: 2}\r")
+        expect(child, r"\[4\]: ", "prompt after the record")
+        child.send("rec.al\t")
+        expect(child, "rec.alpha", "TAB completion of a record field")
+        child.send("\r")
+        expect(child, r"\[4\]: 1\r\n", "value of the completed field")
+        expect(child, r"\[5\]: ", "prompt after the field")
+        child.send(":load script-f\t")
+        expect(child, "script-for-load.mnl", "TAB completion of a file name after :load")
+        child.send("\r")
+        expect(child, r"\[6\]: ", "prompt after :load")
+        child.send("from_script\r")
+        expect(child, r"\[6\]: 5\r\n", "the loaded script ran")
+        expect(child, r"\[7\]: ", "prompt before the history test")
+        child.send("network_size\r")
+        expect(child, r"\[7\]: 42\r\n", "network_size again")
 
         # 2. History: Up arrow recalls the previous line.
         child.send("\x1b[A")
         expect(child, "network_size", "history recall with Up")
         child.send("\r")
-        expect(child, r"\[3\]: 42\r\n", "value of the recalled line")
-        expect(child, r"\[4\]: ", "prompt 4")
+        expect(child, r"\[8\]: 42\r\n", "value of the recalled line")
+        expect(child, r"\[9\]: ", "next prompt")
 
         # 3. Ctrl-C at the prompt clears the line (bash-like) and stays at the same cell.
         child.send("this is not valid")
         child.sendintr()
         expect(child, r"\^C", "^C echo at the prompt")
-        expect(child, r"\[4\]: ", "fresh prompt after ^C")
+        expect(child, r"\[9\]: ", "fresh prompt after ^C")
         child.send("1 + 1\r")
-        expect(child, r"\[4\]: 2\r\n", "line was cleared by Ctrl-C")
+        expect(child, r"\[9\]: 2\r\n", "line was cleared by Ctrl-C")
 
         # 4. Ctrl-C interrupts a running loop; variables keep their values.
-        expect(child, r"\[5\]: ", "prompt 5")
+        expect(child, r"\[10\]: ", "next prompt")
         child.send("i = 0\r")
-        expect(child, r"\[6\]: ", "prompt 6")
+        expect(child, r"\[11\]: ", "next prompt")
         child.send("while true { i = i + 1 }\r")
         try:
             child.expect(r"interrupted", timeout=1.0)
@@ -84,19 +104,19 @@ def main():
             pass  # still running, as it should be
         child.sendintr()
         expect(child, "interrupted", "Ctrl-C stops the loop", timeout=5)
-        expect(child, r"\[7\]: ", "prompt after the interrupt")
+        expect(child, r"\[12\]: ", "prompt after the interrupt")
         child.send("i > 1000\r")
-        expect(child, r"\[7\]: true\r\n", "i kept its value from the interrupted loop")
+        expect(child, r"\[12\]: true\r\n", "i kept its value from the interrupted loop")
 
         # 5. A multi-line cell with the continuation prompt.
-        expect(child, r"\[8\]: ", "prompt 8")
+        expect(child, r"\[13\]: ", "next prompt")
         child.send("[1,\r")
         expect(child, r"\.\.\.: ", "continuation prompt")
         child.send("2]\r")
-        expect(child, r"\[8\]: \[1, 2\]\r\n", "multi-line cell value")
+        expect(child, r"\[13\]: \[1, 2\]\r\n", "multi-line cell value")
 
         # 6. Ctrl-D leaves with status 0 and saves the history.
-        expect(child, r"\[9\]: ", "prompt 9")
+        expect(child, r"\[14\]: ", "next prompt")
         child.sendeof()
         expect(child, pexpect.EOF, "exit on Ctrl-D")
         child.close()
@@ -108,7 +128,7 @@ def main():
             fail(f"history file lacks the first line: {saved!r}")
 
         # 7. A new session recalls the previous session's history.
-        child = spawn(mnl, history)
+        child = spawn(mnl, history, tmp)
         child.send("\x1b[A")
         expect(child, r"2\]", "Up recalls the last line of the previous session")
         child.send("\x01\x0b")  # Ctrl-A Ctrl-K: clear the recalled line
