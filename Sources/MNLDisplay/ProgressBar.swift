@@ -73,7 +73,8 @@ public final class ProgressBar {
   /// ` 42% ███████▌        4200/10000  1234 steps/s  ETA 0:05  loss 0.2314`
   public func line(step: Int, elapsed: Double, fields: [(String, String)], width: Int) -> String {
     let stats = statistics(step: step, elapsed: elapsed, fields: fields)
-    let percent = total > 0 ? min(max(step * 100 / total, 0), 100) : 0
+    // In Double: a caller's step can be any Int, and step * 100 could overflow.
+    let percent = total > 0 ? Int(min(max(Double(step) / Double(total), 0), 1) * 100) : 0
     let prefix = (label.isEmpty ? "" : label + " ") + pad(String(percent), 3) + "% "
     let suffix = "  " + stats
     let barWidth = width - 1 - prefix.count - suffix.count - 2
