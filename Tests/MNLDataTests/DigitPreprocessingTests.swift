@@ -91,6 +91,26 @@ final class DigitPreprocessingTests: XCTestCase {
     XCTAssertEqual(prepared.values.max() ?? 0, 1, accuracy: 0.01)
   }
 
+  func testBoldDigitFillingTheImageKeepsItsInk() throws {
+    // A thick dark plus sign covering 44% of a small, slightly noisy light image.
+    var rng = SplitMix64(seed: 3)
+    let n = 30
+    var v = [Float](repeating: 0, count: n * n)
+    for y in 0..<n {
+      for x in 0..<n {
+        let inside = (3..<27).contains(x) && (3..<27).contains(y)
+        let stroke = inside && ((10..<20).contains(x) || (10..<20).contains(y))
+        let noise = Float(rng.next() % 1000) / 1000 * 0.06 - 0.03
+        v[y * n + x] = (stroke ? 0.15 : 0.85) + noise
+      }
+    }
+    let prepared = try prepareDigit(try Tensor(shape: [n, n], values: v))
+    let bright = prepared.values.filter { $0 > 0.5 }.count
+    // The plus covers 1 - 4·(7/24)² ≈ 66% of its box, scaled to 20×20: about 264 pixels.
+    XCTAssertGreaterThan(bright, 220)
+    XCTAssertLessThan(bright, 310)
+  }
+
   func testSmallDigitIsEnlarged() throws {
     var v = [Float](repeating: 0, count: 10 * 10)
     for y in 3..<8 { v[y * 10 + 5] = 1 }  // a 5-pixel vertical bar
