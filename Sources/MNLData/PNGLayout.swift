@@ -19,7 +19,7 @@ struct PNGLayout {
     bitDepth = Int(ihdr[8])
     colorType = Int(ihdr[9])
     guard width > 0, height > 0 else { throw DataError(file: file, "PNG size \(width)×\(height) is empty") }
-    guard width <= 1 << 16, height <= 1 << 16, width * height <= 1 << 28 else {
+    guard width <= 1 << 16, height <= 1 << 16, width * height <= 1 << 26 else {
       throw DataError(file: file, "PNG size \(width)×\(height) is too large")
     }
     let allowedDepths: [Int]
