@@ -97,6 +97,7 @@ public func concat(_ xs: [Tensor], axis: Int) throws -> Tensor {
   }
   var outShape = first.shape
   outShape[a] = total
+  try validateShape(outShape)
   let dtype = xs.allSatisfy { $0.dtype == first.dtype } ? first.dtype : .float32
   var result = Tensor(uninitializedShape: outShape, dtype: dtype)
   let outer = shapeCount(Array(first.shape[..<a]))
