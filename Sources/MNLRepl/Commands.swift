@@ -56,13 +56,14 @@ extension REPL {
       write(out)
       return
     }
-    let key = name.hasPrefix(":") ? name : ":" + name
-    if let command = Command.all.first(where: { $0.name == key }) {
-      write("\(command.name) \(command.argument)".trimmingWhitespace() + "\n  \(command.help)\n")
-    } else if let doc = interpreter.builtinDoc(name) {
+    // `:help load` prefers a built-in named load; `:help :load` always means the command.
+    let command = Command.all.first { $0.name == (name.hasPrefix(":") ? name : ":" + name) }
+    if !name.hasPrefix(":"), let doc = interpreter.builtinDoc(name) {
       write(doc.signature + "\n  " + doc.doc + "\n")
-    } else if case .function(let f)? = interpreter.global(name) {
+    } else if !name.hasPrefix(":"), case .function(let f)? = interpreter.global(name) {
       write(f.signature + "  (defined in this session)\n")
+    } else if let command {
+      write("\(command.name) \(command.argument)".trimmingWhitespace() + "\n  \(command.help)\n")
     } else {
       report(CommandError("no built-in, command or function named '\(name)'"))
     }

@@ -5,6 +5,7 @@
   checkpoints/mnist.safetensors  a 784-10 network (layer_dimension "[784, 10]") whose plain
                                weights favour class 3 and whose averaged ones (average/…) favour 6
   loadme.mnl                   a script for :load
+  loadbad.mnl                  a script for :load that fails at run time on line 2
 Usage: fixtures.py DIR
 """
 import json
@@ -62,6 +63,8 @@ def main():
     write_checkpoint(os.path.join(out, "checkpoints", "mnist.safetensors"))
     with open(os.path.join(out, "loadme.mnl"), "w") as f:
         f.write("loaded = 7\nfn twice(x) {\n  return 2 * x\n}\nprint(\"loadme.mnl ran\")\n")
+    with open(os.path.join(out, "loadbad.mnl"), "w") as f:
+        f.write("before_error = 1\nlen(42)\nafter_error = 2\n")
 
 
 if __name__ == "__main__":
