@@ -27,7 +27,11 @@ final class REPL {
     interactive = isatty(STDIN_FILENO) == 1
     var output = Terminal.capabilities(fileDescriptor: STDOUT_FILENO)
     // A scripted session's output must be plain text even when it lands on a terminal.
-    if !interactive { output.colorMode = .none }
+    if !interactive {
+      output.colorMode = .none
+      output.isTerminal = false
+      Terminal.forcePlainOutput()
+    }
     capabilities = output
     history = History(environment: REPL.environment(["MNL_HISTORY", "HOME"]))
   }
