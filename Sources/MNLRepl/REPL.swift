@@ -22,21 +22,26 @@ final class REPL {
   var predictorCache: (path: String, predictor: MLPPredictor)?
   private let history: History
 
-  init(interpreter: Interpreter) {
+  /// - Parameters:
+  ///   - interactive: nil means "standard input is a terminal".
+  ///   - capabilities: of the output; nil detects standard output's (plain when not interactive).
+  init(interpreter: Interpreter, interactive: Bool? = nil, capabilities: TerminalCapabilities? = nil) {
     self.interpreter = interpreter
-    interactive = isatty(STDIN_FILENO) == 1
-    var output = Terminal.capabilities(fileDescriptor: STDOUT_FILENO)
+    let isInteractive = interactive ?? (isatty(STDIN_FILENO) == 1)
+    self.interactive = isInteractive
+    var output = capabilities ?? Terminal.capabilities(fileDescriptor: STDOUT_FILENO)
     // A scripted session's output must be plain text even when it lands on a terminal.
-    if !interactive {
+    if !isInteractive {
       output.colorMode = .none
       output.isTerminal = false
-      Terminal.forcePlainOutput()
     }
-    capabilities = output
+    self.capabilities = output
     history = History(environment: REPL.environment(["MNL_HISTORY", "HOME"]))
   }
 
   func run() -> Int32 {
+    // Built-ins such as show(x) and progress bars ask Terminal too: keep them plain as well.
+    if !interactive { Terminal.forcePlainOutput() }
     Interrupts.install()
     defer { Interrupts.uninstall() }
     let reader: CellReader
