@@ -127,8 +127,9 @@ enum ReadlineGlue {
   static func install(completion: CompletionSource, commands: [String]) {
     completionSource = completion
     self.commands = commands
-    // Non-ASCII prompts and input redraw at the wrong width without a locale.
-    setlocale(LC_ALL, "")
+    // Non-ASCII prompts and input redraw at the wrong width without a character-type locale.
+    // Only LC_CTYPE: LC_NUMERIC would turn C-formatted decimals into "0,5" in some locales.
+    setlocale(LC_CTYPE, "")
     mnl_rl_set_readline_name(programName)
     // Our SIGINT handler stays in charge; readline must not install its own.
     mnl_rl_set_catch_signals(0)
