@@ -156,6 +156,37 @@ final class GoldenTests: XCTestCase {
       .map { "Tests/scripts/" + $0 }.sorted()
   }
 
+  /// Each ```mnl block of docs/language.md runs as a script of its own.
+  func testDocumentationExamples() throws {
+    guard let exe = Self.findExecutable() else { return XCTFail("cannot find the mnl executable") }
+    let doc = try String(contentsOf: Self.repoRoot.appendingPathComponent("docs/language.md"), encoding: .utf8)
+    var blocks: [String] = []
+    var current: [String]?
+    for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil, line == "```mnl" {
+        current = []
+      } else if current != nil, line == "```" {
+        blocks.append((current ?? []).joined(separator: "\n") + "\n")
+        current = nil
+      } else {
+        current?.append(String(line))
+      }
+    }
+    XCTAssertGreaterThanOrEqual(blocks.count, 10)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mnl-doc-examples-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (i, block) in blocks.enumerated() {
+      let file = dir.appendingPathComponent("example\(i + 1).mnl")
+      try block.write(to: file, atomically: true, encoding: .utf8)
+      let e = Self.parse(block)
+      let problems = Self.check(file.path, e, try Self.run(exe, script: file.path, e))
+      if !problems.isEmpty {
+        XCTFail("docs/language.md example \(i + 1):\n\(block)\n" + problems.joined(separator: "\n"))
+      }
+    }
+  }
+
   func testAllScripts() throws {
     guard let exe = Self.findExecutable() else {
       XCTFail("cannot find the mnl executable (build it with `swift build`)")
