@@ -5,8 +5,9 @@ import MNLTensor
 /// TensorFlow's `input_data` DataSet did.
 ///
 /// A reference type because `nextBatch` advances shared state (the order and the position in
-/// the epoch). Not thread-safe: use it from one thread.
-public final class DataSplit {
+/// the epoch). Marked Sendable so interpreter values can hold it, but its batch position is not
+/// synchronised: call `nextBatch` from one thread at a time.
+public final class DataSplit: @unchecked Sendable {
   /// Pixel bytes, image after image, each `rows * columns` bytes, row-major.
   public let imageBytes: [UInt8]
   /// Class labels, one per image.
