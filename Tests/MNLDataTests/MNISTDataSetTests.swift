@@ -114,7 +114,12 @@ final class MNISTDataSetTests: XCTestCase {
     let mean = Double(allTrain.reduce(0) { $0 + Int($1) }) / Double(allTrain.count) / 255
     XCTAssertEqual(mean, 0.1307, accuracy: 0.0001)
     let bytes = [data.train, data.validation, data.test].reduce(0) { $0 + $1.imageBytes.count + $1.labelBytes.count }
-    print(String(format: "MNIST load: %.3f s, %.1f MB of images and labels in memory", seconds, Double(bytes) / 1e6))
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print(
+      String(
+        format: "MNIST load: %.3f s, %.1f MB of images and labels in memory; test process peak RSS %.0f MB",
+        seconds, Double(bytes) / 1e6, Double(usage.ru_maxrss) / 1024))
     let (images, labels) = data.validation.all()
     XCTAssertEqual(images.shape, [5000, 784])
     XCTAssertEqual(labels.values.prefix(3), [5, 0, 4])
