@@ -69,6 +69,21 @@ final class DigitPreprocessingTests: XCTestCase {
     XCTAssertGreaterThan(cosine(fromFile, try test.image(54)), 0.95)
   }
 
+  func testCommittedTest54Fixtures() throws {
+    let binary = try PGM.read(TestSupport.fixtures + "/mnist-test54.pgm")
+    let plain = try PGM.read(TestSupport.fixtures + "/mnist-test54-plain.pgm")
+    XCTAssertEqual(binary.shape, [28, 28])
+    XCTAssertEqual(binary.values, plain.values)
+    let prepared = try prepareDigit(binary)
+    XCTAssertGreaterThan(cosine(prepared, binary), 0.95)
+    let dir = TestSupport.mnistDirectory
+    if FileManager.default.fileExists(atPath: dir + "/t10k-images-idx3-ubyte.gz") {
+      let test = try MNISTDataSet.load(directory: dir, validation: 0).test
+      XCTAssertEqual(binary.values, try test.image(54).values.map { ($0 * 255).rounded() / 255 })
+      XCTAssertEqual(try test.label(54), 6)
+    }
+  }
+
   /// A big dark "L" on light paper, off-centre, with a speck of noise in a corner.
   func paperDigit() throws -> Tensor {
     let (h, w) = (120, 90)
