@@ -1,3 +1,4 @@
+/// Constructors, equality helpers, and hostile sizes/values that must throw instead of trapping.
 import XCTest
 @testable import MNLTensor
 

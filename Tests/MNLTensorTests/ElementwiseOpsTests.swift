@@ -1,3 +1,5 @@
+/// Binary/unary ops against plain references over every broadcasting pattern, dtype rules,
+/// exp edge cases, where, in-place updates and operators.
 import Foundation
 import XCTest
 @testable import MNLTensor
@@ -128,7 +130,8 @@ final class ElementwiseOpsTests: XCTestCase {
         let input = [.log, .sqrt].contains(op) ? positive : x
         let result = unary(op, input)
         let expected = input.values.map { Float(f(Double($0))) }
-        assertValuesClose(result.values, expected, relative: 4e-7, absolute: 1e-30, "\(op) n=\(n)")
+        let tolerance: Float = 4e-7
+        assertValuesClose(result.values, expected, relative: tolerance, absolute: 1e-30, "\(op) n=\(n)")
       }
     }
   }

@@ -1,3 +1,4 @@
+/// matmul (2-D, vectors, batched, transposed) and linear against a triple-loop reference.
 import XCTest
 @testable import MNLTensor
 
