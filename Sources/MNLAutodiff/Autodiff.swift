@@ -34,11 +34,12 @@
 /// - `matmul(a, b, transposeA:, transposeB:)` with 1-D, 2-D, batched 3-D operands;
 ///   `linear(x, w, b, relu:)`, the fused dense layer (b may be nil).
 /// - `softmax(x, axis:)`, `logSoftmax(x, axis:)`, `sparseSoftmaxCrossEntropy(logits:labels:)`.
-/// - `reshaped(x, shape)`, `squeezed(x, axes:)`, `expandingDims(x, at:)`, `transposed(x, perm)`,
-///   `broadcast(x, to:)`, `cast(x, to:)` (to float32 passes the gradient; to an integer dtype
-///   gives a constant), `concat(xs, axis:)`, `stack(xs, axis:)`, `take(x, indices:, axis:)`
-///   (scatter-add, repeated indices accumulate), `indexed(x, specs)`, and
-///   `assigning(x, specs, value)`, the functional form of `x[specs] = value`.
+/// - Methods, as on Tensor: `x.reshaped(shape)`, `x.squeezed(axes:)`, `x.expandingDims(at:)`,
+///   `x.transposed(perm)`, `x.broadcast(to:)`, `x.indexed(specs)`, and `x.assigning(specs, v)`
+///   (the functional form of `x[specs] = v`).
+/// - `cast(x, to:)` (to float32 passes the gradient; to an integer dtype gives a constant),
+///   `concat(xs, axis:)`, `stack(xs, axis:)`, `take(x, indices:, axis:)` (scatter-add: repeated
+///   indices accumulate; indices get no gradient).
 ///
 /// Cost: only ops with a recorded input are recorded; a rule computes only the input
 /// gradients that lead to a requested leaf (no dX for a constant input batch); matmul

@@ -15,12 +15,12 @@ import Testing
   @Test(arguments: indexExpressions)
   func basicIndexing(specs: [IndexSpec]) throws {
     var random = TestRandom(seed: 71)
-    try checkGradients(at: [random.tensor([3, 4])]) { v in try indexed(v[0], specs) }
+    try checkGradients(at: [random.tensor([3, 4])]) { v in try v[0].indexed(specs) }
   }
 
   @Test func indexingGradientIsZeroOutsideTheRegion() throws {
     let (_, grads) = try valueAndGradients(at: [Tensor(shape: [2, 3], repeating: 1)]) { v in
-      try reduce(.sum, indexed(v[0], [.all, .range(start: 1, end: nil, step: nil)]))
+      try reduce(.sum, v[0].indexed([.all, .range(start: 1, end: nil, step: nil)]))
     }
     expectClose(grads[0], [0, 1, 1, 0, 1, 1])
   }
@@ -29,18 +29,18 @@ import Testing
     var random = TestRandom(seed: 72)
     let specs: [IndexSpec] = [.range(start: 0, end: 2, step: nil), .index(1)]
     try checkGradients(at: [random.tensor([3, 4]), random.tensor([2])]) { v in
-      try assigning(v[0], specs, v[1])
+      try v[0].assigning(specs, v[1])
     }
     // A broadcast value collects the gradient of every position it fills.
     try checkGradients(at: [random.tensor([3, 4]), random.tensor([])]) { v in
-      try assigning(v[0], specs, v[1])
+      try v[0].assigning(specs, v[1])
     }
   }
 
   @Test func assigningLeavesTheOriginalUntouched() throws {
     let original = Tensor(shape: [2, 2], repeating: 1)
-    let result = try assigning(
-      Variable(constant: original), [.index(0)], Variable(constant: Tensor(scalar: 5)))
+    let result = try Variable(constant: original).assigning(
+      [.index(0)], Variable(constant: Tensor(scalar: 5)))
     expectClose(result.value, [5, 5, 1, 1])
     expectClose(original, [1, 1, 1, 1])
   }
@@ -49,9 +49,9 @@ import Testing
 @Suite struct MoreShapeGradientTests {
   @Test func squeezeAndExpand() throws {
     var random = TestRandom(seed: 73)
-    try checkGradients(at: [random.tensor([2, 1, 3, 1])]) { v in try squeezed(v[0]) }
-    try checkGradients(at: [random.tensor([2, 1, 3])]) { v in try squeezed(v[0], axes: [1]) }
-    try checkGradients(at: [random.tensor([2, 3])]) { v in try expandingDims(v[0], at: -1) }
+    try checkGradients(at: [random.tensor([2, 1, 3, 1])]) { v in try v[0].squeezed() }
+    try checkGradients(at: [random.tensor([2, 1, 3])]) { v in try v[0].squeezed(axes: [1]) }
+    try checkGradients(at: [random.tensor([2, 3])]) { v in try v[0].expandingDims(at: -1) }
   }
 
   @Test func varianceAndStandardDeviation() throws {
