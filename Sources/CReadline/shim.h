@@ -10,6 +10,7 @@
 static inline void mnl_rl_set_catch_signals(int on) { rl_catch_signals = on; }
 static inline void mnl_rl_set_readline_name(const char *name) { rl_readline_name = name; }
 static inline void mnl_rl_set_signal_event_hook(rl_hook_func_t *hook) { rl_signal_event_hook = hook; }
+static inline void mnl_rl_set_event_hook(rl_hook_func_t *hook) { rl_event_hook = hook; }
 static inline void mnl_rl_set_attempted_completion_function(rl_completion_func_t *f) {
   rl_attempted_completion_function = f;
 }

@@ -1,32 +1,34 @@
 import MNLTensor
 
-/// `x[specs]` (NumPy basic indexing). Each element is read at most once, so the gradient is
-/// the output gradient written into zeros at the same region.
-public func indexed(_ a: Variable, _ specs: [IndexSpec]) throws -> Variable {
-  let out = try a.value.indexed(specs)
-  let inputShape = a.shape
-  return try recorded(out, [a]) { g, _ in
-    var gradient = Tensor(shape: inputShape, repeating: 0)
-    try gradient.assign(specs, g)
-    return [gradient]
-  }
-}
-
-/// `x` with the region `specs` replaced by `value` (broadcast), as a new value: the functional
-/// form of `x[specs] = value`. x's gradient is g with the region zeroed; value's is the
-/// region of g, summed back to value's shape.
-public func assigning(_ a: Variable, _ specs: [IndexSpec], _ value: Variable) throws -> Variable {
-  var out = a.value
-  try out.assign(specs, value.value)
-  let valueShape = value.shape
-  return try recorded(out, [a, value]) { g, needs in
-    var gx: Tensor?
-    if needs[0] {
-      var cleared = g
-      try cleared.assign(specs, Tensor(scalar: 0))
-      gx = cleared
+extension Variable {
+  /// `x[specs]` (NumPy basic indexing). Each element is read at most once, so the gradient
+  /// is the output gradient written into zeros at the same region.
+  public func indexed(_ specs: [IndexSpec]) throws -> Variable {
+    let out = try value.indexed(specs)
+    let inputShape = shape
+    return try recorded(out, [self]) { g, _ in
+      var gradient = Tensor(shape: inputShape, repeating: 0)
+      try gradient.assign(specs, g)
+      return [gradient]
     }
-    return [gx, try needs[1] ? unbroadcast(g.indexed(specs), to: valueShape) : nil]
+  }
+
+  /// A copy with the region `specs` replaced by `newValue` (broadcast): the functional form of
+  /// `x[specs] = newValue`. x's gradient is g with the region zeroed; newValue's is the region
+  /// of g, summed back to its shape.
+  public func assigning(_ specs: [IndexSpec], _ newValue: Variable) throws -> Variable {
+    var out = value
+    try out.assign(specs, newValue.value)
+    let valueShape = newValue.shape
+    return try recorded(out, [self, newValue]) { g, needs in
+      var gx: Tensor?
+      if needs[0] {
+        var cleared = g
+        try cleared.assign(specs, Tensor(scalar: 0))
+        gx = cleared
+      }
+      return [gx, try needs[1] ? unbroadcast(g.indexed(specs), to: valueShape) : nil]
+    }
   }
 }
 

@@ -5,6 +5,11 @@ import MNLTensor
 func recorded(_ value: Tensor, _ inputs: [Variable], _ pullback: @escaping Pullback) throws
   -> Variable
 {
+  try recorded(value, inputs, backward: .rule(pullback))
+}
+
+/// Like `recorded(_:_:_:)` with any kind of backward rule.
+func recorded(_ value: Tensor, _ inputs: [Variable], backward: Backward) throws -> Variable {
   var tape: Tape?
   for input in inputs {
     guard let inputTape = input.tape, inputTape.isRecording else { continue }
@@ -16,7 +21,7 @@ func recorded(_ value: Tensor, _ inputs: [Variable], _ pullback: @escaping Pullb
     tape = inputTape
   }
   guard let tape else { return Variable(constant: value) }
-  return tape.record(value, inputs: inputs, pullback: pullback)
+  return tape.record(value, inputs: inputs, backward: backward)
 }
 
 /// Sums a gradient over the axes along which its input was broadcast, so that it gets the

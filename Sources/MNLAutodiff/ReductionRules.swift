@@ -43,8 +43,8 @@ public func standardDeviation(_ a: Variable, axes: [Int]? = nil, keepDims: Bool 
   try unary(.sqrt, variance(a, axes: axes, keepDims: keepDims))
 }
 
-/// `sum(x²) / 2` as a 0-d tensor (TensorFlow's `l2_loss`); its gradient is g·x.
+/// `sum(x²) / 2` as a 0-d tensor (TensorFlow's `l2_loss`); its gradient g·x is left for the
+/// backward pass to add in place into x's other gradient contributions.
 public func l2Loss(_ a: Variable) throws -> Variable {
-  let x = a.value
-  return try recorded(l2Loss(x), [a]) { g, _ in [try x * g] }
+  try recorded(l2Loss(a.value), [a], backward: .scaling(a.value))
 }

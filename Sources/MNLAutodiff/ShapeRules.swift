@@ -3,42 +3,44 @@ import MNLTensor
 // Gradient rules of the ops that move elements without changing them: the gradient moves
 // the same elements back.
 
-/// `x` with a new shape of the same element count (one -1 is inferred).
-public func reshaped(_ a: Variable, _ shape: [Int]) throws -> Variable {
-  try sameElements(a, a.value.reshaped(shape))
-}
+extension Variable {
+  /// The same elements in a new shape (one -1 is inferred).
+  public func reshaped(_ shape: [Int]) throws -> Variable {
+    try sameElements(self, value.reshaped(shape))
+  }
 
-/// `x` without size-1 axes (all, or the given ones).
-public func squeezed(_ a: Variable, axes: [Int]? = nil) throws -> Variable {
-  try sameElements(a, a.value.squeezed(axes: axes))
-}
+  /// Without size-1 axes (all, or the given ones).
+  public func squeezed(axes: [Int]? = nil) throws -> Variable {
+    try sameElements(self, value.squeezed(axes: axes))
+  }
 
-/// `x` with a new size-1 axis at `axis`.
-public func expandingDims(_ a: Variable, at axis: Int) throws -> Variable {
-  try sameElements(a, a.value.expandingDims(at: axis))
+  /// With a new size-1 axis at `axis`.
+  public func expandingDims(at axis: Int) throws -> Variable {
+    try sameElements(self, value.expandingDims(at: axis))
+  }
+
+  /// Axes permuted (`perm` nil: reversed). The gradient is transposed back.
+  public func transposed(_ perm: [Int]? = nil) throws -> Variable {
+    let out = try value.transposed(perm)
+    let rank = value.rank
+    let forward = perm ?? Array((0..<rank).reversed())
+    var inverse = [Int](repeating: 0, count: rank)
+    for (i, axis) in forward.enumerated() { inverse[axis < 0 ? axis + rank : axis] = i }
+    return try recorded(out, [self]) { g, _ in [try g.transposed(inverse)] }
+  }
+
+  /// Broadcast to `shape`; the gradient is summed back over the broadcast axes.
+  public func broadcast(to shape: [Int]) throws -> Variable {
+    let out = try value.broadcast(to: shape)
+    let inputShape = self.shape
+    return try recorded(out, [self]) { g, _ in [try unbroadcast(g, to: inputShape)] }
+  }
 }
 
 /// Records `out`, which holds `a`'s elements in the same order under another shape.
 private func sameElements(_ a: Variable, _ out: Tensor) throws -> Variable {
   let inputShape = a.shape
   return try recorded(out, [a]) { g, _ in [g.reshaped(unchecked: inputShape)] }
-}
-
-/// `x` with its axes permuted (`perm` nil: reversed). The gradient is transposed back.
-public func transposed(_ a: Variable, _ perm: [Int]? = nil) throws -> Variable {
-  let out = try a.value.transposed(perm)
-  let rank = a.value.rank
-  let forward = perm ?? Array((0..<rank).reversed())
-  var inverse = [Int](repeating: 0, count: rank)
-  for (i, axis) in forward.enumerated() { inverse[axis < 0 ? axis + rank : axis] = i }
-  return try recorded(out, [a]) { g, _ in [try g.transposed(inverse)] }
-}
-
-/// `x` broadcast to `shape`; the gradient is summed back over the broadcast axes.
-public func broadcast(_ a: Variable, to shape: [Int]) throws -> Variable {
-  let out = try a.value.broadcast(to: shape)
-  let inputShape = a.shape
-  return try recorded(out, [a]) { g, _ in [try unbroadcast(g, to: inputShape)] }
 }
 
 /// `x` converted to `dtype`. Only a cast to float32 passes the gradient through (unchanged);

@@ -29,3 +29,8 @@ public final class Variable {
 
   public var shape: [Int] { value.shape }
 }
+
+extension Variable: CustomStringConvertible {
+  /// Prints like the value it holds: inside `grad(f)`, `print(x)` shows the numbers.
+  public var description: String { value.description }
+}

@@ -5,12 +5,16 @@ import MNLTensor
 /// TensorFlow's `input_data` DataSet did.
 ///
 /// A reference type because `nextBatch` advances shared state (the order and the position in
-/// the epoch). Not thread-safe: use it from one thread.
-public final class DataSplit {
-  /// Pixel bytes, image after image, each `rows * columns` bytes, row-major.
-  public let imageBytes: [UInt8]
+/// the epoch). Marked Sendable so interpreter values can hold it, but its batch position is not
+/// synchronised: call `nextBatch` from one thread at a time.
+public final class DataSplit: @unchecked Sendable {
+  /// Pixel bytes, image after image, each `rows * columns` bytes, row-major. Slices, so the
+  /// training and validation splits share the one buffer the file was read into (no copies).
+  /// Their indices start where the split starts in that buffer: use `first`, `prefix`, or
+  /// `withUnsafeBufferPointer`, or `label(_:)` / `image(_:)`, rather than subscripts from 0.
+  public let imageBytes: ArraySlice<UInt8>
   /// Class labels, one per image.
-  public let labelBytes: [UInt8]
+  public let labelBytes: ArraySlice<UInt8>
   public let rows: Int
   public let columns: Int
   public var count: Int { labelBytes.count }
@@ -21,7 +25,7 @@ public final class DataSplit {
   public private(set) var indexInEpoch = 0
   public private(set) var epochsCompleted = 0
 
-  public init(imageBytes: [UInt8], labelBytes: [UInt8], rows: Int, columns: Int) throws {
+  public init(imageBytes: ArraySlice<UInt8>, labelBytes: ArraySlice<UInt8>, rows: Int, columns: Int) throws {
     guard rows > 0, columns > 0, imageBytes.count == labelBytes.count * rows * columns else {
       throw DataError(
         file: "",
@@ -60,7 +64,7 @@ public final class DataSplit {
     guard index >= 0, index < count else {
       throw TensorError("index \(index) is out of range for a data split of \(count) examples")
     }
-    return Int(labelBytes[index])
+    return Int(labelBytes[labelBytes.startIndex + index])
   }
 
   /// The next `size` examples of a shuffled pass over the split, like TensorFlow's
@@ -124,8 +128,10 @@ public final class DataSplit {
         }
       }
     }
-    labels.withUnsafeMutableBufferPointer { out in
-      for (row, index) in indices.enumerated() { out[row] = Float(labelBytes[index]) }
+    labelBytes.withUnsafeBufferPointer { source in
+      labels.withUnsafeMutableBufferPointer { out in
+        for (row, index) in indices.enumerated() { out[row] = Float(source[index]) }
+      }
     }
     return (images, labels)
   }

@@ -4,7 +4,9 @@ import MNLTensor
 /// trained on MNIST can read it:
 /// 1. grey levels in [0, 1]; if the border is mostly light (a dark digit on paper), invert, so
 ///    the digit is light on dark;
-/// 2. stretch contrast: the border's median becomes 0 and the brightest pixel 1;
+/// 2. remove uneven lighting (a plane fitted to the border is subtracted) and
+///    paper noise (residuals below 3σ of the background's own spread), then stretch contrast so
+///    the brightest pixel is 1;
 /// 3. crop to the digit's bounding box, found from pixels of at least 20% intensity, after
 ///    trimming the box's edges while they hold under 0.5% of the digit's ink (specks of noise);
 /// 4. scale the box to fit 20×20 keeping its aspect ratio (area averaging when shrinking,
@@ -36,14 +38,14 @@ public enum DigitPreprocessing {
     for y in 0..<height { border += [pixels[y * width], pixels[y * width + width - 1]] }
     if median(border) > 0.5 {
       for i in pixels.indices { pixels[i] = 1 - pixels[i] }
-      border = border.map { 1 - $0 }
     }
-    let background = median(border)
+    subtractBackground(&pixels, height: height, width: width)
     let peak = pixels.max() ?? 0
-    guard peak - background >= minimumContrast else {
-      throw TensorError("no digit found: the image is blank (contrast \(peak - background))")
+    guard peak >= minimumContrast else {
+      throw TensorError("no digit found: the image is blank (contrast \(peak))")
     }
-    for i in pixels.indices { pixels[i] = min(max((pixels[i] - background) / (peak - background), 0), 1) }
+    // Stretch so the brightest ink is 1.
+    for i in pixels.indices { pixels[i] /= peak }
 
     let box = inkBox(pixels, height: height, width: width)
     var crop = [Float](repeating: 0, count: box.height * box.width)
@@ -57,7 +59,66 @@ public enum DigitPreprocessing {
     return try centred(digit, height: newHeight, width: newWidth)
   }
 
+  /// Removes uneven lighting: a plane a + b·x + c·y is fitted by least squares to the pixels of
+  /// a thin border ring (where there is paper, not digit; ink touching the border is dropped as
+  /// an outlier and the plane refitted) and subtracted; then the residual noise is cut off.
+  static func subtractBackground(_ pixels: inout [Float], height: Int, width: Int) {
+    let ring = max(1, min(height, width) / 20)
+    var samples: [(x: Double, y: Double, v: Double)] = []
+    let sx = 1 / Double(max(width - 1, 1))
+    let sy = 1 / Double(max(height - 1, 1))
+    for y in 0..<height {
+      for x in 0..<width where y < ring || y >= height - ring || x < ring || x >= width - ring {
+        samples.append((Double(x) * sx, Double(y) * sy, Double(pixels[y * width + x])))
+      }
+    }
+    var plane = fitPlane(samples)
+    let residuals = samples.map { $0.v - plane.a - plane.b * $0.x - plane.c * $0.y }
+    let spread = 1.4826 * Double(median(residuals.map { Float(abs($0)) }))
+    let kept = zip(samples, residuals).filter { $0.1 <= 3 * spread + 1e-6 }.map(\.0)
+    if kept.count >= 3 { plane = fitPlane(kept) }
+    for y in 0..<height {
+      for x in 0..<width {
+        let background = plane.a + plane.b * Double(x) * sx + plane.c * Double(y) * sy
+        pixels[y * width + x] -= Float(background)
+      }
+    }
+    // What is left of the background is noise around 0; the digit is far above it. Below 0 there
+    // is only background, so the negative residuals measure the noise whatever the digit's size:
+    // σ ≈ 1.4826 × their median magnitude. Cutting below 3σ keeps paper texture from becoming a
+    // grey haze. Clean images (MNIST) have σ = 0 and are untouched.
+    let negatives = pixels.filter { $0 < 0 }.map { -$0 }
+    let sigma = negatives.count * 4 >= pixels.count / 10 ? 1.4826 * median(negatives) : 0
+    let floor = 3 * sigma
+    for i in pixels.indices { pixels[i] = max(0, pixels[i] - floor) }
+  }
+
   /// The bounding box of pixels at or above the ink threshold, with faint outliers trimmed.
+  /// Least-squares plane through the samples; a constant (their mean) when the geometry is degenerate.
+  static func fitPlane(_ samples: [(x: Double, y: Double, v: Double)]) -> (a: Double, b: Double, c: Double) {
+    let n = Double(samples.count)
+    guard n > 0 else { return (0, 0, 0) }
+    var (sx, sy, sv, sxx, syy, sxy, sxv, syv) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    for s in samples {
+      sx += s.x; sy += s.y; sv += s.v
+      sxx += s.x * s.x; syy += s.y * s.y; sxy += s.x * s.y
+      sxv += s.x * s.v; syv += s.y * s.v
+    }
+    // Normal equations [n sx sy; sx sxx sxy; sy sxy syy]·[a b c] = [sv sxv syv], by Cramer's rule.
+    func det(_ m: [[Double]]) -> Double {
+      m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    }
+    let m = [[n, sx, sy], [sx, sxx, sxy], [sy, sxy, syy]]
+    let d = det(m)
+    guard abs(d) > 1e-9 * n * n * n else { return (sv / n, 0, 0) }
+    let rhs = [sv, sxv, syv]
+    func replaced(_ column: Int) -> [[Double]] {
+      (0..<3).map { r in (0..<3).map { c in c == column ? rhs[r] : m[r][c] } }
+    }
+    return (det(replaced(0)) / d, det(replaced(1)) / d, det(replaced(2)) / d)
+  }
+
   static func inkBox(_ pixels: [Float], height: Int, width: Int) -> (top: Int, left: Int, height: Int, width: Int) {
     var rowInk = [Float](repeating: 0, count: height)
     var columnInk = [Float](repeating: 0, count: width)

@@ -62,7 +62,9 @@ private enum Inflater {
     defer { inflateEnd(stream) }
 
     var output = [UInt8]()
-    output.reserveCapacity(max(sizeHint, 0))
+    // Deflate cannot expand more than ~1032:1, so a hint beyond that is a lie: don't reserve it.
+    let (plausible, overflow) = input.count.multipliedReportingOverflow(by: 1032)
+    output.reserveCapacity(max(0, overflow ? sizeHint : min(sizeHint, plausible)))
     let chunkSize = 1 << 18
     var chunk = [UInt8](repeating: 0, count: chunkSize)
     try input.withUnsafeBufferPointer { source in

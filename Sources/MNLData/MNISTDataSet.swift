@@ -48,13 +48,13 @@ public struct MNISTDataSet {
     let cut = validation * pixels
     return MNISTDataSet(
       train: try DataSplit(
-        imageBytes: Array(trainImages.payload[cut...]), labelBytes: Array(trainLabels.payload[validation...]),
+        imageBytes: trainImages.payload[cut...], labelBytes: trainLabels.payload[validation...],
         rows: rows, columns: columns),
       validation: try DataSplit(
-        imageBytes: Array(trainImages.payload[..<cut]), labelBytes: Array(trainLabels.payload[..<validation]),
+        imageBytes: trainImages.payload[..<cut], labelBytes: trainLabels.payload[..<validation],
         rows: rows, columns: columns),
       test: try DataSplit(
-        imageBytes: testImages.payload, labelBytes: testLabels.payload, rows: rows, columns: columns))
+        imageBytes: testImages.payload[...], labelBytes: testLabels.payload[...], rows: rows, columns: columns))
   }
 
   /// Finds one of the standard files in `directory` under any accepted spelling.

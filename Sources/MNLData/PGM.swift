@@ -35,13 +35,22 @@ public enum PGM {
     let height = try scanner.number("height")
     let maxval = try scanner.number("maxval")
     guard width > 0, height > 0 else { throw DataError(file: file, "image size \(width)×\(height) is empty") }
-    guard width <= 1 << 16, height <= 1 << 16, width * height <= 1 << 28 else {
+    guard width <= 1 << 16, height <= 1 << 16, width * height <= 1 << 26 else {
       throw DataError(file: file, "image size \(width)×\(height) is too large")
     }
     guard maxval >= 1, maxval <= 65535 else {
       throw DataError(file: file, "maxval \(maxval) is outside 1…65535")
     }
     let samples = width * height * channels
+    // Check the claimed size against the bytes present before allocating for it.
+    if !plain { try scanner.skipRasterSeparator() }
+    let remaining = bytes.count - scanner.position
+    let minimumBytes = plain ? 2 * samples - 1 : samples * (maxval > 255 ? 2 : 1)
+    guard remaining >= minimumBytes else {
+      throw DataError(
+        file: file,
+        "truncated image data: \(width)×\(height) needs \(plain ? "at least " : "")\(minimumBytes) bytes, the file has \(remaining)")
+    }
     var values = [Float](repeating: 0, count: samples)
     if plain {
       for i in 0..<samples {
@@ -51,14 +60,7 @@ public enum PGM {
       }
       try scanner.expectOnlyWhitespaceLeft()
     } else {
-      try scanner.skipRasterSeparator()
       let wide = maxval > 255
-      let needed = samples * (wide ? 2 : 1)
-      let available = bytes.count - scanner.position
-      guard available >= needed else {
-        throw DataError(
-          file: file, "truncated image data: \(width)×\(height) needs \(needed) bytes, the file has \(available)")
-      }
       let start = scanner.position
       for i in 0..<samples {
         let v = wide ? Int(bytes[start + 2 * i]) << 8 | Int(bytes[start + 2 * i + 1]) : Int(bytes[start + i])

@@ -187,6 +187,11 @@ struct DotCanvas {
       }
       let fx = (p.x - x.0) / (x.1 - x.0) * maxX
       let fy = (y.1 - p.y) / (y.1 - y.0) * maxY
+      // A range too wide for Double (±1e308 together) gives NaN: skip rather than trap in Int().
+      guard fx.isFinite, fy.isFinite else {
+        previous = nil
+        continue
+      }
       let dot = (Int(min(max(fx, 0), maxX).rounded()), Int(min(max(fy, 0), maxY).rounded()))
       if let from = previous {
         drawLine(from: from, to: dot, series: series)

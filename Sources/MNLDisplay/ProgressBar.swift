@@ -7,7 +7,9 @@
 public final class ProgressBar {
   public let total: Int
   public let label: String
-  public let capabilities: TerminalCapabilities
+  public private(set) var capabilities: TerminalCapabilities
+  /// Re-reads the terminal width before each redraw (when the capabilities were detected).
+  private let followsTerminalWidth: Bool
   /// Plain-mode interval in steps.
   public let logEvery: Int
   /// Terminal-mode minimum time between redraws.
@@ -22,17 +24,20 @@ public final class ProgressBar {
   private var finished = false
 
   /// - Parameters:
+  ///   - capabilities: nil detects standard output's, and follows the terminal's width as the
+  ///     window is resized.
   ///   - output: where text goes (standard output by default).
   ///   - clock: seconds from any fixed origin (injectable for tests).
   public init(
-    total: Int, label: String = "", capabilities: TerminalCapabilities = Terminal.capabilities(),
+    total: Int, label: String = "", capabilities: TerminalCapabilities? = nil,
     logEvery: Int = 100, redrawInterval: Double = 0.1,
     output: @escaping (String) -> Void = writeToStandardOutput,
     clock: @escaping () -> Double = ProgressBar.monotonicSeconds
   ) {
     self.total = max(total, 0)
     self.label = label
-    self.capabilities = capabilities
+    self.capabilities = capabilities ?? Terminal.capabilities()
+    self.followsTerminalWidth = capabilities == nil
     self.logEvery = max(logEvery, 1)
     self.redrawInterval = redrawInterval
     self.output = output
@@ -49,6 +54,7 @@ public final class ProgressBar {
     if capabilities.isTerminal {
       guard t - lastDraw >= redrawInterval || step >= total else { return }
       lastDraw = t
+      if followsTerminalWidth { capabilities.width = max(Terminal.width(), 10) }
       output("\r" + line(step: step, elapsed: t - startTime, fields: fields, width: capabilities.width)
         + (capabilities.allowsEscapes ? ANSI.clearToEndOfLine : ""))
     } else if step % logEvery == 0 || step >= total {
@@ -73,7 +79,8 @@ public final class ProgressBar {
   /// ` 42% ███████▌        4200/10000  1234 steps/s  ETA 0:05  loss 0.2314`
   public func line(step: Int, elapsed: Double, fields: [(String, String)], width: Int) -> String {
     let stats = statistics(step: step, elapsed: elapsed, fields: fields)
-    let percent = total > 0 ? min(max(step * 100 / total, 0), 100) : 0
+    // In Double: a caller's step can be any Int, and step * 100 could overflow.
+    let percent = total > 0 ? Int(min(max(Double(step) / Double(total), 0), 1) * 100) : 0
     let prefix = (label.isEmpty ? "" : label + " ") + pad(String(percent), 3) + "% "
     let suffix = "  " + stats
     let barWidth = width - 1 - prefix.count - suffix.count - 2

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// How many colours a terminal can show, from least to most capable.
 public enum ColorMode: Int, Sendable, Comparable {
@@ -68,11 +69,20 @@ public enum Terminal {
 
   /// Capabilities of a file descriptor in this process (stdout by default).
   public static func capabilities(fileDescriptor fd: Int32 = STDOUT_FILENO) -> TerminalCapabilities {
-    let tty = isTerminal(fileDescriptor: fd)
+    let tty = isTerminal(fileDescriptor: fd) && !plainOutputForced.load(ordering: .relaxed)
     let env = environment()
     let columns = tty ? width(fileDescriptor: fd) : width(environment: env)
     return TerminalCapabilities(
       isTerminal: tty, colorMode: colorMode(isTerminal: tty, environment: env), width: columns)
+  }
+
+  private static let plainOutputForced = Atomic<Bool>(false)
+
+  /// Makes every later `capabilities()` answer "plain text, not a terminal", even on a tty:
+  /// a scripted REPL session (`mnl repl < cells.txt`) must print the same text wherever its
+  /// output goes, so `show(x)` and progress bars stay plain there too.
+  public static func forcePlainOutput(_ on: Bool = true) {
+    plainOutputForced.store(on, ordering: .relaxed)
   }
 
   /// The process environment as a dictionary (read through getenv for the few keys we use).

@@ -115,13 +115,18 @@ public enum TerminalImage {
     var out = ""
     var row = 0
     while row < fitted.height {
+      // Colours are sent only when they change: a black background costs nothing per cell.
+      var lastForeground = ""
+      var lastBackground = ""
       for c in 0..<fitted.width {
-        out += ANSI.foreground(grey: fitted[row, c], mode: mode)
-        if row + 1 < fitted.height {
-          out += ANSI.background(grey: fitted[row + 1, c], mode: mode)
-        } else {
-          out += "\u{1B}[49m"  // odd height: the last lower half is the terminal's background
-        }
+        let foreground = ANSI.foreground(grey: fitted[row, c], mode: mode)
+        // Odd height: the last lower half is the terminal's own background.
+        let background =
+          row + 1 < fitted.height ? ANSI.background(grey: fitted[row + 1, c], mode: mode) : "\u{1B}[49m"
+        if foreground != lastForeground { out += foreground }
+        if background != lastBackground { out += background }
+        lastForeground = foreground
+        lastBackground = background
         out += upperHalfBlock
       }
       out += ANSI.reset + "\n"

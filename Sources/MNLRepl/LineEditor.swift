@@ -127,12 +127,16 @@ enum ReadlineGlue {
   static func install(completion: CompletionSource, commands: [String]) {
     completionSource = completion
     self.commands = commands
-    // Non-ASCII prompts and input redraw at the wrong width without a locale.
-    setlocale(LC_ALL, "")
+    // Non-ASCII prompts and input redraw at the wrong width without a character-type locale.
+    // Only LC_CTYPE: LC_NUMERIC would turn C-formatted decimals into "0,5" in some locales.
+    setlocale(LC_CTYPE, "")
     mnl_rl_set_readline_name(programName)
     // Our SIGINT handler stays in charge; readline must not install its own.
     mnl_rl_set_catch_signals(0)
     mnl_rl_set_signal_event_hook(signalEventHook)
+    // A Ctrl-C that lands while readline is busy (not blocked in read) causes no EINTR;
+    // the event hook, polled ~10 times a second while waiting for input, catches it.
+    mnl_rl_set_event_hook(signalEventHook)
     mnl_rl_set_completer_word_break_characters(codeBreaks)
     mnl_rl_set_completion_word_break_hook(wordBreakHook)
     mnl_rl_set_attempted_completion_function(attemptCompletion)

@@ -14,13 +14,13 @@ struct MNLCommand: ParsableCommand {
       mnl - [ARGS...]          run a script read from standard input
       mnl repl                 start the interactive loop
       """,
-    version: "mnl 0.1.0",
-    subcommands: [ReplCommand.self])
+    discussion: "The REPL shows the value of each expression; scripts print only what they print.",
+    version: "mnl 0.1.0")
 
   @Option(name: .customShort("e"), help: "Evaluate code and print the value of its last expression.")
   var expression: String?
 
-  @Argument(help: "The script to run ('-' reads it from standard input).")
+  @Argument(help: "The script to run ('-' reads it from standard input; 'repl' starts the REPL).")
   var script: String?
 
   @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (the list `args`).")
@@ -41,6 +41,12 @@ struct MNLCommand: ParsableCommand {
     guard let script else {
       throw ValidationError("give a script to run, -e EXPRESSION, or 'repl' (see mnl --help)")
     }
+    // `repl` is a word, not a subcommand: a root command with its own positional arguments
+    // never dispatches to subcommands in swift-argument-parser.
+    if script == "repl" && !FileManager.default.fileExists(atPath: script) {
+      startREPL()
+      return
+    }
     let source: String
     let name: String
     if script == "-" {
@@ -60,15 +66,6 @@ struct MNLCommand: ParsableCommand {
     let status = ScriptRunner.report { try interpreter.runScript(source: source, path: name) }
     interpreter.output.flush()
     if status != 0 { throw ExitCode(status) }
-  }
-}
-
-struct ReplCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "repl", abstract: "Start the interactive loop (each expression's value is shown).")
-
-  func run() throws {
-    startREPL()
   }
 }
 

@@ -63,4 +63,29 @@ func mlpLoss(_ p: [Variable], images: Tensor, labels: Tensor, rate: Float) throw
       return try binary(.subtract, c, reduce(.sum, a, axes: [1], keepDims: true))
     }
   }
+
+  /// The L2 rule's deferred g·w contribution, alone and combined with others in each order.
+  @Test func l2ContributionsCombineInEveryOrder() throws {
+    let w = try Tensor(shape: [3], values: [1, -2, 3])
+    func gradient(_ f: @escaping (Variable) throws -> Variable) throws -> Tensor {
+      try valueAndGradients(at: [w]) { v in try f(v[0]) }.gradients[0]
+    }
+    func scaled(_ x: Variable, _ s: Float) throws -> Variable {
+      try binary(.multiply, x, Variable(constant: Tensor(scalar: s)))
+    }
+    func sum(_ x: Variable) throws -> Variable { try reduce(.sum, x) }
+    expectClose(try gradient { try l2Loss($0) }, [1, -2, 3])
+    expectClose(try gradient { try scaled(l2Loss($0), 3) }, [3, -6, 9])
+    expectClose(
+      try gradient { try binary(.add, scaled(l2Loss($0), 2), scaled(l2Loss($0), 3)) },
+      [5, -10, 15])
+    expectClose(try gradient { try binary(.add, sum($0), l2Loss($0)) }, [2, -1, 4])
+    expectClose(try gradient { try binary(.add, l2Loss($0), sum($0)) }, [2, -1, 4])
+    expectClose(
+      try gradient { x in
+        try binary(.add, binary(.add, l2Loss(x), sum(x)), scaled(l2Loss(x), -1))
+      }, [1, 1, 1])
+    // The input itself is not changed by the in-place sums.
+    expectClose(w, [1, -2, 3])
+  }
 }

@@ -5,22 +5,22 @@ import Testing
 @Suite struct ShapeGradientTests {
   @Test func reshape() throws {
     var random = TestRandom(seed: 51)
-    try checkGradients(at: [random.tensor([2, 6])]) { v in try reshaped(v[0], [3, -1]) }
-    try checkGradients(at: [random.tensor([4])]) { v in try reshaped(v[0], [2, 1, 2]) }
+    try checkGradients(at: [random.tensor([2, 6])]) { v in try v[0].reshaped([3, -1]) }
+    try checkGradients(at: [random.tensor([4])]) { v in try v[0].reshaped([2, 1, 2]) }
   }
 
   @Test func transpose() throws {
     var random = TestRandom(seed: 52)
-    try checkGradients(at: [random.tensor([3, 5])]) { v in try transposed(v[0], nil) }
-    try checkGradients(at: [random.tensor([2, 3, 4])]) { v in try transposed(v[0], [1, 2, 0]) }
-    try checkGradients(at: [random.tensor([2, 3, 4])]) { v in try transposed(v[0], [2, 0, 1]) }
+    try checkGradients(at: [random.tensor([3, 5])]) { v in try v[0].transposed(nil) }
+    try checkGradients(at: [random.tensor([2, 3, 4])]) { v in try v[0].transposed([1, 2, 0]) }
+    try checkGradients(at: [random.tensor([2, 3, 4])]) { v in try v[0].transposed([2, 0, 1]) }
   }
 
   @Test func broadcastTo() throws {
     var random = TestRandom(seed: 53)
-    try checkGradients(at: [random.tensor([3])]) { v in try broadcast(v[0], to: [2, 3]) }
-    try checkGradients(at: [random.tensor([2, 1])]) { v in try broadcast(v[0], to: [4, 2, 3]) }
-    try checkGradients(at: [random.tensor([])]) { v in try broadcast(v[0], to: [2, 2]) }
+    try checkGradients(at: [random.tensor([3])]) { v in try v[0].broadcast(to: [2, 3]) }
+    try checkGradients(at: [random.tensor([2, 1])]) { v in try v[0].broadcast(to: [4, 2, 3]) }
+    try checkGradients(at: [random.tensor([])]) { v in try v[0].broadcast(to: [2, 2]) }
   }
 
   @Test func castToFloatPassesGradient() throws {

@@ -69,6 +69,21 @@ final class DigitPreprocessingTests: XCTestCase {
     XCTAssertGreaterThan(cosine(fromFile, try test.image(54)), 0.95)
   }
 
+  func testCommittedTest54Fixtures() throws {
+    let binary = try PGM.read(TestSupport.fixtures + "/mnist-test54.pgm")
+    let plain = try PGM.read(TestSupport.fixtures + "/mnist-test54-plain.pgm")
+    XCTAssertEqual(binary.shape, [28, 28])
+    XCTAssertEqual(binary.values, plain.values)
+    let prepared = try prepareDigit(binary)
+    XCTAssertGreaterThan(cosine(prepared, binary), 0.95)
+    let dir = TestSupport.mnistDirectory
+    if FileManager.default.fileExists(atPath: dir + "/t10k-images-idx3-ubyte.gz") {
+      let test = try MNISTDataSet.load(directory: dir, validation: 0).test
+      XCTAssertEqual(binary.values, try test.image(54).values.map { ($0 * 255).rounded() / 255 })
+      XCTAssertEqual(try test.label(54), 6)
+    }
+  }
+
   /// A big dark "L" on light paper, off-centre, with a speck of noise in a corner.
   func paperDigit() throws -> Tensor {
     let (h, w) = (120, 90)
@@ -89,6 +104,26 @@ final class DigitPreprocessingTests: XCTestCase {
     // Light on dark now: corners black, the stroke bright.
     XCTAssertEqual(prepared.values[0], 0)
     XCTAssertEqual(prepared.values.max() ?? 0, 1, accuracy: 0.01)
+  }
+
+  func testBoldDigitFillingTheImageKeepsItsInk() throws {
+    // A thick dark plus sign covering 44% of a small, slightly noisy light image.
+    var rng = SplitMix64(seed: 3)
+    let n = 30
+    var v = [Float](repeating: 0, count: n * n)
+    for y in 0..<n {
+      for x in 0..<n {
+        let inside = (3..<27).contains(x) && (3..<27).contains(y)
+        let stroke = inside && ((10..<20).contains(x) || (10..<20).contains(y))
+        let noise = Float(rng.next() % 1000) / 1000 * 0.06 - 0.03
+        v[y * n + x] = (stroke ? 0.15 : 0.85) + noise
+      }
+    }
+    let prepared = try prepareDigit(try Tensor(shape: [n, n], values: v))
+    let bright = prepared.values.filter { $0 > 0.5 }.count
+    // The plus covers 1 - 4·(7/24)² ≈ 66% of its box, scaled to 20×20: about 264 pixels.
+    XCTAssertGreaterThan(bright, 220)
+    XCTAssertLessThan(bright, 310)
   }
 
   func testSmallDigitIsEnlarged() throws {

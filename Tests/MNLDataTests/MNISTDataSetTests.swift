@@ -103,23 +103,38 @@ final class MNISTDataSetTests: XCTestCase {
     guard FileManager.default.fileExists(atPath: dir + "/train-images-idx3-ubyte.gz") else {
       throw XCTSkip("MNIST is not at \(dir)")
     }
+    let rssBefore = residentMegabytes()
     let start = Date()
     let data = try MNISTDataSet.load(directory: dir, validation: 5000)
     let seconds = Date().timeIntervalSince(start)
+    let rssAfter = residentMegabytes()
     XCTAssertEqual([data.train.count, data.validation.count, data.test.count], [55000, 5000, 10000])
     XCTAssertEqual(Array(data.validation.labelBytes.prefix(10)), [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
     XCTAssertEqual(try data.test.label(54), 6)
-    XCTAssertEqual(Array(data.test.labelBytes[53...55]), [5, 6, 0])
+    XCTAssertEqual(Array(data.test.labelBytes.dropFirst(53).prefix(3)), [5, 6, 0])
+    XCTAssertEqual(try data.train.label(0), Int(data.train.labelBytes.first ?? 99))
     let allTrain = data.validation.imageBytes + data.train.imageBytes
     let mean = Double(allTrain.reduce(0) { $0 + Int($1) }) / Double(allTrain.count) / 255
     XCTAssertEqual(mean, 0.1307, accuracy: 0.0001)
     let bytes = [data.train, data.validation, data.test].reduce(0) { $0 + $1.imageBytes.count + $1.labelBytes.count }
-    print(String(format: "MNIST load: %.3f s, %.1f MB of images and labels in memory", seconds, Double(bytes) / 1e6))
+    print(
+      String(
+        format: "MNIST load: %.3f s, %.1f MB of images and labels in memory; resident memory grew by %.0f MB",
+        seconds, Double(bytes) / 1e6, rssAfter - rssBefore))
     let (images, labels) = data.validation.all()
     XCTAssertEqual(images.shape, [5000, 784])
     XCTAssertEqual(labels.values.prefix(3), [5, 0, 4])
     let pixelMean = images.values.reduce(0, +) / Float(images.count)
     XCTAssertEqual(pixelMean, 0.13, accuracy: 0.01)
+  }
+
+  /// Current resident set size from /proc (0 where there is none).
+  func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+      let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes / 1024
   }
 
   func testFashionMNIST() throws {

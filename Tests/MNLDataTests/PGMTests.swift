@@ -77,6 +77,7 @@ final class PGMTests: XCTestCase {
       (Array("P2 1 1 0\n".utf8), ["maxval 0 is outside"]),
       (Array("P2 1 1 70000\n".utf8), ["maxval 70000 is outside"]),
       (Array("P5 100000 100000 255\n".utf8), ["too large"]),
+      (Array("P2 8000 8000 255\n0 1".utf8), ["truncated image data", "needs at least 127999999 bytes"]),
       (Array("P5 99999999999999999999 1 255\n".utf8), ["absurdly large"]),
       (Array("P5 2x 2 255\n".utf8), ["unexpected character after the width"]),
       (Array("P5 2 -2 255\n".utf8), ["expected a number for the height"]),

@@ -6,7 +6,7 @@ import XCTest
 
 final class SafetensorsTests: XCTestCase {
   func sampleTensors() throws -> [(String, Tensor)] {
-    let awkward: [Float] = [0, -0.0, 1e-45, .greatestFiniteMagnitude, -.infinity, .nan, 3.14159, -1e-30]
+    let awkward: [Float] = [0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity, .nan, 3.14159, -1e-30]
     return [
       ("weight_1", try Tensor(shape: [2, 4], values: awkward)),
       ("bias_1", try Tensor(shape: [3], values: [0.5, -0.25, 1e7])),
@@ -64,7 +64,7 @@ final class SafetensorsTests: XCTestCase {
       XCTAssertEqual(t.dtype, dtype, name)
       XCTAssertEqual(t.values.map(\.bitPattern), values.map(\.bitPattern), name)
     }
-    check("f32", [2, 3], .float32, [1.5, -2, 3.25, 0, -0.0, 1e-40])
+    check("f32", [2, 3], .float32, [1.5, -2, 3.25, 0, -0.0, Float(1e-40 as Double)])
     check("f64", [2], .float32, [Float(0.1), -1e10])
     check("f16", [4], .float32, [1, -0.5, 65504, Float(Float16(6e-8))])
     check("i64", [3], .int32, [-16_777_216, 7, 16_777_216])

@@ -68,3 +68,22 @@ import Testing
   }
 }
 
+
+@Suite struct ExtremeInputTests {
+  @Test func hugeRangesDoNotTrap() {
+    let chart = LineChart(title: "wide", series: [ChartSeries(name: "w", xs: [0, 1, 2], ys: [-1e308, 1e308, 0])])
+    #expect(lines(chart.render(capabilities: .plain)).count == 1 + 12 + 2)
+    let svg = SVGPlot(panels: [
+      PlotPanel(title: "t", xLabel: "x", yLabel: "y", series: [ChartSeries(name: "w", xs: [0, 1], ys: [-1e308, 1e308])])
+    ]).render()
+    #expect(svg.hasSuffix("</svg>\n"))
+  }
+
+  @Test func progressWithAbsurdSteps() {
+    let bar = ProgressBar(total: 10, capabilities: .plain, output: { _ in }, clock: { 0 })
+    #expect(bar.line(step: Int.max, elapsed: 1, fields: [], width: 80).contains("100%"))
+    #expect(bar.line(step: -5, elapsed: 1, fields: [], width: 80).contains("  0%"))
+    bar.update(step: Int.max)
+    bar.finish()
+  }
+}

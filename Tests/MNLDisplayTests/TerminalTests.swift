@@ -34,3 +34,12 @@ import Testing
     #expect(mids == Array(232...255))
   }
 }
+
+@Suite(.serialized) struct ForcedPlainOutputTests {
+  @Test func forcedPlainOutputIsNeverATerminal() {
+    Terminal.forcePlainOutput()
+    defer { Terminal.forcePlainOutput(false) }
+    let caps = Terminal.capabilities()
+    #expect(!caps.isTerminal && caps.colorMode == .none)
+  }
+}

@@ -27,7 +27,7 @@ extension Builtins {
       let step = try ctx.int(2)
       guard step != 0 else { throw ScriptError("range() step cannot be zero") }
       let (span, o) = stop.subtractingReportingOverflow(start)
-      guard !o, span.magnitude / step.magnitude <= 100_000_000 else {
+      guard !o, span.magnitude / step.magnitude <= 10_000_000 else {
         throw ScriptError("range is too large to make a list; use 'for i in a..b' to count instead")
       }
       return .list(stride(from: start, to: stop, by: step).map { .int($0) })

@@ -29,8 +29,11 @@ extension Compiler {
         case .some(let g) where Compiler.isCallable(g):
           return try rt.call(g, positional: [o] + positional, keywords: keywords, at: loc)
         default:
-          do { _ = try Compiler.member(o, name) } catch { throw Diagnostic.wrap(error, at: memberLoc) }
-          throw Diagnostic("a \(o.typeName) has no method '\(name)'", at: memberLoc)
+          let callables = rt.globals.definedNames.filter { rt.globals.value($0).map(Compiler.isCallable) ?? false }
+          let fields: [String]
+          if case .record(let r) = o { fields = r.keys } else { fields = [] }
+          let hint = Suggestions.hint(for: name, in: callables + fields)
+          throw Diagnostic("a \(o.typeName) has no method '\(name)'\(hint)", at: memberLoc)
         }
       }
     }

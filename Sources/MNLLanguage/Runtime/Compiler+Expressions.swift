@@ -85,7 +85,7 @@ extension Compiler {
       return { f in
         let start = try lo(f)
         let end = try hi(f)
-        guard end <= start || end.subtractingReportingOverflow(start).partialValue <= 100_000_000,
+        guard end <= start || end.subtractingReportingOverflow(start).partialValue <= 10_000_000,
           !end.subtractingReportingOverflow(start).overflow
         else {
           throw Diagnostic("range \(start)..\(end) is too large to make a list; loop over it with 'for' instead", at: loc)

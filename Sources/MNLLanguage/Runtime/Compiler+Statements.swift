@@ -81,9 +81,11 @@ extension Compiler {
     case .function(let decl):
       let make = try function(decl)
       let store = try storer(Expr(.name(decl.name ?? "fn"), decl.location))
+      // The statement's value is the function, so `fn outer() { fn inner() {…} }` returns inner.
       return { f in
-        try store(f, try make(f))
-        return .none
+        let fn = try make(f)
+        try store(f, fn)
+        return fn
       }
 
     case .use(let path):

@@ -1,3 +1,5 @@
+import MNLTensor
+
 /// Compiled code: evaluates in a frame and returns the value (statements return `.none`,
 /// expression statements their value, so a block's value is its last expression).
 typealias Code = (Frame) throws -> Value
@@ -93,6 +95,11 @@ public struct CallContext {
   public func record(_ i: Int) throws -> RecordObject {
     if case .record(let r) = self[i] { return r }
     throw typeError(i, expected: "a record")
+  }
+
+  public func tensor(_ i: Int) throws -> Tensor {
+    if case .tensor(let t) = self[i] { return t }
+    throw typeError(i, expected: "a tensor")
   }
 
   /// "len() expects argument 'x' to be a list, got int"

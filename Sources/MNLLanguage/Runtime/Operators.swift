@@ -111,7 +111,7 @@ enum Operators {
 
   private static func checkRepeat(_ n: Int, _ size: Int) throws {
     let (total, o) = max(0, n).multipliedReportingOverflow(by: size)
-    if o || total > 100_000_000 { throw ScriptError("repetition result is too large") }
+    if o || total > 10_000_000 { throw ScriptError("repetition result is too large") }
   }
 
   static func divisionByZero() -> ScriptError { ScriptError("division by zero") }

@@ -151,6 +151,8 @@ final class Runtime {
     var context = CallContext(arguments: bound, rest: rest, location: loc, interpreter: interpreter, function: b)
     do {
       return try b.body(&context)
+    } catch let request as ExitRequest {
+      throw request
     } catch {
       throw Diagnostic.wrap(error, at: loc)
     }

@@ -111,6 +111,15 @@ extension Value {
   public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
   public static func record(_ fields: [(String, Value)]) -> Value { .record(RecordObject(fields)) }
 
+  /// Field names for REPL completion: a record's fields, a host object's, an extension's.
+  public var memberNames: [String] {
+    switch self {
+    case .record(let r): return r.keys
+    case .object(let o): return o.fieldNames + ValueExtensions.installed.flatMap { $0.memberNames(of: self) }
+    default: return isCoreValue ? [] : ValueExtensions.installed.flatMap { $0.memberNames(of: self) }
+    }
+  }
+
   /// The number as a Double (ints and floats; bools count as 0/1).
   public var asDouble: Double? {
     switch self {

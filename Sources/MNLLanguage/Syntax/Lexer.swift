@@ -6,12 +6,15 @@ struct Lexer {
   private var i: Int
   private let end: Int
   private var sawNewline = true
+  /// Where the last token ended: end-of-input errors point just after it.
+  private var lastTokenEnd: Int
 
   init(file: SourceFile, start: Int = 0, end: Int? = nil) {
     self.file = file
     self.s = file.scalars
     self.i = start
     self.end = min(end ?? file.scalars.count, file.scalars.count)
+    self.lastTokenEnd = start
   }
 
   /// All tokens, ending with `.end`.
@@ -41,7 +44,7 @@ struct Lexer {
     let newline = sawNewline
     sawNewline = false
     let start = i
-    guard let c = peek() else { return Token(kind: .end, offset: i, startsLine: true) }
+    guard let c = peek() else { return Token(kind: .end, offset: lastTokenEnd, startsLine: true) }
     let kind: TokenKind
     if c == "f", peek(1) == "\"" || peek(1) == "'" {
       i += 1
@@ -57,6 +60,7 @@ struct Lexer {
     } else {
       kind = .symbol(try lexSymbol())
     }
+    lastTokenEnd = i
     return Token(kind: kind, offset: start, startsLine: newline)
   }
 

@@ -412,9 +412,8 @@ struct Parser {
         let name = try identifier("a field name after '.'")
         e = Expr(.member(e, name), loc)
       } else if !current.startsLine, check(.leftParen) {
-        let loc = here
         _ = advance()
-        e = Expr(.call(e, try arguments()), loc)
+        e = Expr(.call(e, try arguments()), e.location)
       } else if !current.startsLine, check(.leftBracket) {
         let loc = here
         _ = advance()
@@ -525,6 +524,7 @@ struct Parser {
       _ = advance()
       return try listLiteral(loc)
     case .symbol(.leftBrace):
+      if !looksLikeRecord() { return Expr(.block(try block("a block")), loc) }
       _ = advance()
       return try recordLiteral(loc)
     case .end:
