@@ -30,7 +30,7 @@ extension Builtins {
       guard !o, span.magnitude / step.magnitude <= 10_000_000 else {
         throw ScriptError("range is too large to make a list; use 'for i in a..b' to count instead")
       }
-      return .list(stride(from: start, to: stop, by: step).map { .int($0) })
+      return .list(Indexing.steps(from: start, to: stop, by: step).map { .int($0) })
     },
     BuiltinFunction("type", [.init("x")], doc: "The type name of a value: \"int\", \"float\", \"list\", …") { ctx in
       .string(ctx[0].typeName)

@@ -10,6 +10,23 @@ extension Compiler {
 
     case .assign(let targets, let value):
       let v = try expression(value)
+      if targets.count == 1, case .name(let name) = targets[0].kind {
+        // Plain `x = e`: store straight into the slot.
+        switch scope.resolve(name) {
+        case .local(0, let slot):
+          return { f in
+            f.slots[slot] = try v(f)
+            return .none
+          }
+        case .global(let name) where scope.isTopLevel:
+          let p = rt.globals.slot(name)
+          return { f in
+            p.pointee = try v(f)
+            return .none
+          }
+        default: break
+        }
+      }
       if targets.count == 1 {
         let store = try storer(targets[0])
         return { f in
@@ -27,6 +44,10 @@ extension Compiler {
       }
 
     case .compoundAssign(let target, let op, let value):
+      if case .name = target.kind {
+        // `x += e` is `x = x + e`.
+        return try statement(Stmt(.assign(targets: [target], value: Expr(.binary(op, target, value), loc)), loc))
+      }
       return try compoundAssignment(target, op, value, at: loc)
 
     case .whileLoop(let cond, let body):
@@ -156,6 +177,20 @@ extension Compiler {
           return .none
         }
       }
+      if case .global(let name) = scope.resolve(variables[0]), scope.isTopLevel {
+        let p = rt.globals.slot(name)
+        return { f in
+          let a = try start(f)
+          let b = try end(f)
+          var i = a
+          while i < b {
+            p.pointee = .int(i)
+            if try !step(f) { break }
+            i += 1
+          }
+          return .none
+        }
+      }
       let store = stores[0]
       return { f in
         let a = try start(f)
@@ -201,9 +236,13 @@ extension Compiler {
     }
     return { f in
       if let lazyRange, let (a, b, st) = try lazyRange(f) {
-        for i in stride(from: a, to: b, by: st) {
+        var i = a
+        while st > 0 ? i < b : i > b {
           try stores[0](f, .int(i))
           if try !step(f) { break }
+          let (next, overflow) = i.addingReportingOverflow(st)
+          if overflow { break }
+          i = next
         }
         return .none
       }

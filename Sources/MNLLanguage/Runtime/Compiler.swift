@@ -52,20 +52,22 @@ final class Compiler {
 
   /// A block: runs statements until one signals break/continue/return; its value is the last one's.
   func block(_ statements: [Stmt]) throws -> Code {
-    let codes = try statements.map(statement)
     let c = rt.control
-    switch codes.count {
+    // Short blocks avoid holding their code in an array: closures taken out of an array are
+    // called through an extra reabstraction thunk.
+    switch statements.count {
     case 0: return { _ in .none }
-    case 1: return codes[0]
+    case 1: return try statement(statements[0])
     case 2:
-      let a = codes[0]
-      let b = codes[1]
+      let a = try statement(statements[0])
+      let b = try statement(statements[1])
       return { f in
         let v = try a(f)
         if c.pointee.signal != .normal { return v }
         return try b(f)
       }
     default:
+      let codes = try statements.map(statement)
       return { f in
         var last = Value.none
         for code in codes {

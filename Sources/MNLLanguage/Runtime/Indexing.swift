@@ -9,6 +9,20 @@ enum Indexing {
     return j
   }
 
+  /// `start, start + step, …` up to `end` (excluded), without ever overflowing
+  /// (`stride` traps when the step after the last value passes Int.max).
+  static func steps(from start: Int, to end: Int, by step: Int) -> [Int] {
+    var out: [Int] = []
+    var i = start
+    while step > 0 ? i < end : i > end {
+      out.append(i)
+      let (next, overflow) = i.addingReportingOverflow(step)
+      if overflow { break }
+      i = next
+    }
+    return out
+  }
+
   /// The positions a slice `start:end:step` selects, with Python's clamping rules.
   static func sliceIndices(start: Int?, end: Int?, step: Int?, count: Int) throws -> [Int] {
     let step = step ?? 1
@@ -21,11 +35,11 @@ enum Indexing {
     if step > 0 {
       let s = clamp(start, 0, low: 0, high: count)
       let e = clamp(end, count, low: 0, high: count)
-      return s < e ? Array(stride(from: s, to: e, by: step)) : []
+      return s < e ? steps(from: s, to: e, by: step) : []
     }
     let s = clamp(start, count - 1, low: -1, high: count - 1)
     let e = clamp(end, -1, low: -1, high: count - 1)
-    return s > e ? Array(stride(from: s, to: e, by: step)) : []
+    return s > e ? steps(from: s, to: e, by: step) : []
   }
 
   static func get(_ base: Value, _ indices: [IndexValue]) throws -> Value {

@@ -37,10 +37,18 @@ public final class Interpreter {
   }
 
   deinit {
-    // Values may hold closures that hold the runtime: drop them to break the cycle.
-    globals.clear()
-    runtime.modules = [:]
+    // Values may hold closures that hold the runtime: drop them to break the cycle. Deeply
+    // nested values are released recursively, so release them on a large stack.
+    let globals = self.globals
+    let runtime = self.runtime
+    try? LargeStack.run {
+      globals.clear()
+      runtime.modules = [:]
+    }
   }
+
+  /// True while code of this interpreter runs (on its large-stack thread).
+  private var isRunning = false
 
   /// The most nested calls allowed before "stack depth exceeded".
   public var maxCallDepth: Int {
@@ -75,7 +83,11 @@ public final class Interpreter {
     let box = LargeStack.Box<Value?>(nil)
     try LargeStack.run {
       rt.reset()
-      defer { rt.reset() }
+      self.isRunning = true
+      defer {
+        rt.reset()
+        self.isRunning = false
+      }
       let statements = try Parser.parseProgram(file)
       let compiler = Compiler(runtime: rt, file: file, checksNamesStatically: !isCell)
       let code = try compiler.compileProgram(statements)
@@ -105,6 +117,16 @@ public final class Interpreter {
   /// Calls a function or built-in value with arguments (from Swift code such as built-ins).
   public func call(_ callee: Value, _ arguments: [Value], keywords: [(String, Value)] = [], at location: SourceLocation? = nil) throws -> Value {
     let loc = location ?? SourceLocation(file: SourceFile(name: "<call>", text: ""), line: 1, column: 1)
-    return try runtime.call(callee, positional: arguments, keywords: keywords, at: loc)
+    if isRunning { return try runtime.call(callee, positional: arguments, keywords: keywords, at: loc) }
+    // Called from outside (e.g. the REPL): run on the large stack like any code.
+    let rt = runtime
+    return try LargeStack.run {
+      isRunning = true
+      defer {
+        isRunning = false
+        rt.reset()
+      }
+      return try rt.call(callee, positional: arguments, keywords: keywords, at: loc)
+    }
   }
 }

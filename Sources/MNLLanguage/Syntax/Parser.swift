@@ -627,12 +627,14 @@ struct Parser {
 /// The REPL keeps reading lines (with a `...` prompt) while this is false.
 public func isInputComplete(_ source: String) -> Bool {
   let file = SourceFile(name: "<input>", text: source)
-  do {
-    _ = try Parser.parseProgram(file)
-    return true
-  } catch let d as Diagnostic {
-    return !d.isAtEndOfInput
-  } catch {
-    return true
+  // Parsed on the large stack: long operator chains make deep (but legal) trees.
+  let complete = try? LargeStack.run { () -> Bool in
+    do {
+      _ = try Parser.parseProgram(file)
+      return true
+    } catch let d as Diagnostic {
+      return !d.isAtEndOfInput
+    }
   }
+  return complete ?? true
 }
