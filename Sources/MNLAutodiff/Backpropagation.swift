@@ -37,11 +37,12 @@ extension Tape {
       guard needs.contains(true) else { continue }
       switch record.backward {
       case .rule(let pullback):
-        let inputGradients = try pullback(outputGradient, needs)
+        var inputGradients = try pullback(outputGradient, needs)
         for (i, slot) in record.inputs.enumerated() where needs[i] && i < inputGradients.count {
-          guard let gradient = inputGradients[i] else { continue }
+          // Moved out of the array so that the sum can own it and add into it in place.
+          guard let gradient = inputGradients[i].take() else { continue }
           try checkShape(gradient, slot)
-          try sums.add(gradient, to: slot)
+          try sums.add(consume gradient, to: slot)
         }
       case .scaling(let tensor):
         guard let slot = record.inputs.first, let scale = outputGradient.scalarValue else {
@@ -51,6 +52,7 @@ extension Tape {
         try sums.add(tensor, scaledBy: scale, to: slot)
       }
     }
+    sumCopies = sums.copiesMade
     return try inputs.map { input in
       if input.tape === self, let gradient = try sums.total(input.slot, release: false) {
         return gradient
@@ -75,15 +77,18 @@ extension Tape {
 struct GradientSums {
   private var dense: [Tensor?]
   private var pending: [(tensor: Tensor, scale: Float)?]
+  /// How many additions had to copy a shared sum first (observed by tests: the MLP's
+  /// gradients should need none).
+  private(set) var copiesMade = 0
 
   init(count: Int) {
     dense = [Tensor?](repeating: nil, count: count)
     pending = [(tensor: Tensor, scale: Float)?](repeating: nil, count: count)
   }
 
-  mutating func add(_ gradient: Tensor, to slot: Int) throws {
+  mutating func add(_ gradient: consuming Tensor, to slot: Int) throws {
     if dense[slot] == nil {
-      dense[slot] = gradient
+      dense[slot] = consume gradient
     } else {
       try addInPlace(gradient, scale: 1, to: slot)
     }
@@ -118,7 +123,9 @@ struct GradientSums {
   private mutating func addInPlace(_ tensor: Tensor, scale: Float, to slot: Int) throws {
     guard var total = dense[slot] else { return }
     dense[slot] = nil  // drop the array's reference so the addition need not copy
+    let before = total.storage.pointer
     try total.addScaled(tensor, scale: scale)
+    if total.storage.pointer != before { copiesMade += 1 }
     dense[slot] = total
   }
 }

@@ -33,6 +33,8 @@ public final class Tape {
   /// Shape of the value in each gradient slot.
   var slotShapes: [[Int]] = []
   var isRecording = true
+  /// Copies the last backward pass made to add into a shared gradient (see `GradientSums`).
+  var sumCopies = 0
 
   public init() {}
 

@@ -1,4 +1,4 @@
-import MNLAutodiff
+@testable import MNLAutodiff
 import MNLTensor
 import Testing
 
@@ -43,6 +43,15 @@ func mlpLoss(_ p: [Variable], images: Tensor, labels: Tensor, rate: Float) throw
     _ = try mlpLoss(leaves, images: images, labels: labels, rate: 0.1)
     // linear, linear, xent, mean, l2, l2, add, multiply, add — nothing for the data.
     #expect(tape.recordCount == 9)
+  }
+
+  @Test func weightGradientsAreSummedInPlace() throws {
+    let tape = Tape()
+    let leaves = parameters.map { tape.variable($0) }
+    let loss = try mlpLoss(leaves, images: images, labels: labels, rate: 0.1)
+    _ = try gradients(of: loss, withRespectTo: leaves)
+    // Each weight's L2 term is added into its matmul gradient without copying it.
+    #expect(tape.sumCopies == 0)
   }
 
   @Test func variableUsedTwiceAccumulates() throws {
