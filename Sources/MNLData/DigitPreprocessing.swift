@@ -221,9 +221,30 @@ public enum DigitPreprocessing {
     return try Tensor(shape: [canvasSize, canvasSize], values: canvas)
   }
 
+  /// The median; for large inputs (photos have millions of pixels) a 65,536-bin histogram
+  /// gives it to within 1/65,536 of the value range without sorting.
   static func median(_ values: [Float]) -> Float {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    guard values.count > 4096 else {
+      let sorted = values.sorted()
+      return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+    var low = Float.infinity
+    var high = -Float.infinity
+    for v in values {
+      low = min(low, v)
+      high = max(high, v)
+    }
+    guard high > low else { return low }
+    let bins = 65536
+    let scale = Float(bins - 1) / (high - low)
+    var histogram = [Int](repeating: 0, count: bins)
+    for v in values { histogram[min(bins - 1, Int((v - low) * scale))] += 1 }
+    var seen = 0
+    for (bin, n) in histogram.enumerated() {
+      seen += n
+      if seen > values.count / 2 { return low + (Float(bin) + 0.5) / scale }
+    }
+    return high
   }
 }
 

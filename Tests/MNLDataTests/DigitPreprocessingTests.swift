@@ -142,6 +142,19 @@ final class DigitPreprocessingTests: XCTestCase {
     TestSupport.assertDataError(["NaN"]) { _ = try prepareDigit(try Tensor(shape: [1, 2], values: [0, .nan])) }
   }
 
+  func testHelpers() throws {
+    XCTAssertEqual(DigitPreprocessing.median([3, 1, 2]), 2)
+    var rng = SplitMix64(seed: 9)
+    let big = (0...10_000).map { Float($0) }.shuffled(using: &rng)
+    XCTAssertEqual(DigitPreprocessing.median(big), 5000, accuracy: 10_000 / 65536 + 1e-3)
+    for (from, to) in [(100, 20), (7, 20), (20, 20), (1, 5), (33, 7)] {
+      for taps in DigitPreprocessing.weights(from: from, to: to) {
+        XCTAssertEqual(taps.reduce(0) { $0 + $1.1 }, 1, accuracy: 1e-5, "\(from)→\(to)")
+        XCTAssertTrue(taps.allSatisfy { $0.0 >= 0 && $0.0 < from })
+      }
+    }
+  }
+
   func testIntegerImagesAreReadAs0To255() throws {
     var v = [Float](repeating: 0, count: 28 * 28)
     for y in 4..<24 { v[y * 28 + 14] = 255 }
