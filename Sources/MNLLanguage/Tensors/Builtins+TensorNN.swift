@@ -74,28 +74,28 @@ extension Builtins {
     },
     BuiltinFunction("reshape", [.init("x"), .init("shape")], doc: "Same elements, new shape; one dimension may be -1.") { ctx in
       let shape = try ctx.shape(1)
-      return try tensorOp([try ctx.tensorArg(0)], plain: { try $0[0].reshaped(shape) }, traced: { try MNLAutodiff.reshaped($0[0], shape) })
+      return try tensorOp([try ctx.tensorArg(0)], plain: { try $0[0].reshaped(shape) }, traced: { try $0[0].reshaped(shape) })
     },
     BuiltinFunction("transpose", [.init("x"), .init("axes", default: Value.none)], doc: "Reverses the axes, or permutes them by axes.") { ctx in
       let perm = try ctx.axes(1)
       return try tensorOp(
-        [try ctx.tensorArg(0)], plain: { try $0[0].transposed(perm) }, traced: { try MNLAutodiff.transposed($0[0], perm) })
+        [try ctx.tensorArg(0)], plain: { try $0[0].transposed(perm) }, traced: { try $0[0].transposed(perm) })
     },
     BuiltinFunction("squeeze", [.init("x"), .init("axis", default: Value.none)], doc: "Removes dimensions of size 1.") { ctx in
       let axes = try ctx.axes(1)
       return try tensorOp(
-        [try ctx.tensorArg(0)], plain: { try $0[0].squeezed(axes: axes) }, traced: { try MNLAutodiff.squeezed($0[0], axes: axes) })
+        [try ctx.tensorArg(0)], plain: { try $0[0].squeezed(axes: axes) }, traced: { try $0[0].squeezed(axes: axes) })
     },
     BuiltinFunction("expand_dims", [.init("x"), .init("axis")], doc: "Inserts a dimension of size 1 at axis.") { ctx in
       let axis = try ctx.int(1)
       return try tensorOp(
         [try ctx.tensorArg(0)], plain: { try $0[0].expandingDims(at: axis) },
-        traced: { try MNLAutodiff.expandingDims($0[0], at: axis) })
+        traced: { try $0[0].expandingDims(at: axis) })
     },
     BuiltinFunction("broadcast_to", [.init("x"), .init("shape")], doc: "Repeats x along new or size-1 axes to shape.") { ctx in
       let shape = try ctx.shape(1)
       return try tensorOp(
-        [try ctx.tensorArg(0)], plain: { try $0[0].broadcast(to: shape) }, traced: { try MNLAutodiff.broadcast($0[0], to: shape) })
+        [try ctx.tensorArg(0)], plain: { try $0[0].broadcast(to: shape) }, traced: { try $0[0].broadcast(to: shape) })
     },
     BuiltinFunction("concat", [.init("tensors"), .init("axis", default: .int(0))], doc: "Joins tensors along an existing axis.") { ctx in
       let axis = try ctx.int(1)

@@ -50,7 +50,7 @@ struct TensorExtension: ValueExtension {
         traced: { try MNLAutodiff.take($0[0], indices: $0[1], axis: 0) })
     }
     let specs = try indices.map(indexSpec)
-    return try tensorOp([x], plain: { try $0[0].indexed(specs) }, traced: { try MNLAutodiff.indexed($0[0], specs) })
+    return try tensorOp([x], plain: { try $0[0].indexed(specs) }, traced: { try $0[0].indexed(specs) })
   }
 
   func setIndex(_ base: inout Value, _ indices: [IndexValue], to newValue: Value) throws -> Bool {
@@ -88,7 +88,7 @@ struct TensorExtension: ValueExtension {
     case "ndim": return .int(t.rank)
     case "size": return .int(t.count)
     case "T":
-      return try tensorOp([x], plain: { try $0[0].transposed() }, traced: { try MNLAutodiff.transposed($0[0]) })
+      return try tensorOp([x], plain: { try $0[0].transposed() }, traced: { try $0[0].transposed() })
     default: return nil
     }
   }
