@@ -36,7 +36,7 @@ let package = Package(
     // Reverse-mode automatic differentiation over MNLTensor ops.
     .target(name: "MNLAutodiff", dependencies: ["MNLTensor"]),
     // File formats and data sets: IDX(.gz), MNIST, safetensors, PGM/PNG.
-    .target(name: "MNLData", dependencies: ["MNLTensor", "CZlib"]),
+    .target(name: "MNLData", dependencies: ["MNLKernels", "MNLTensor", "CZlib"]),
     // Terminal and SVG output: images, charts, progress bars.
     .target(name: "MNLDisplay", dependencies: ["MNLTensor"]),
     // The language: lexer, parser, resolver, interpreter, built-ins.

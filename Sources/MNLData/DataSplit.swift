@@ -1,3 +1,4 @@
+import MNLKernels
 import MNLTensor
 
 /// One part of a data set (train, validation or test): images kept as bytes, converted to
@@ -121,10 +122,9 @@ public final class DataSplit: @unchecked Sendable {
     let scale: Float = 1 / 255
     imageBytes.withUnsafeBufferPointer { source in
       images.withUnsafeMutableBufferPointer { out in
+        guard let src = source.baseAddress, let dst = out.baseAddress else { return }
         for (row, index) in indices.enumerated() {
-          let from = index * pixels
-          let to = row * pixels
-          for p in 0..<pixels { out[to + p] = Float(source[from + p]) * scale }
+          Elementwise.bytesToFloat(src + index * pixels, scale: scale, into: dst + row * pixels, count: pixels)
         }
       }
     }
