@@ -32,7 +32,7 @@ let package = Package(
     // The Tensor value type: shapes, broadcasting, creation, printing, ops over MNLKernels.
     .target(
       name: "MNLTensor",
-      dependencies: ["MNLKernels", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["MNLKernels", "CSupport", .product(name: "RealModule", package: "swift-numerics")]),
     // Reverse-mode automatic differentiation over MNLTensor ops.
     .target(name: "MNLAutodiff", dependencies: ["MNLTensor"]),
     // File formats and data sets: IDX(.gz), MNIST, safetensors, PGM/PNG.
