@@ -29,11 +29,11 @@ extension Elementwise {
     switch kind {
     case .negate: map1(x, out, count, { -$0 }, { -$0 })
     case .exp: map1(x, out, count, exp8, exp1)
-    case .log: for i in 0..<count { out[i] = logf(x[i]) }
+    case .log: map1(x, out, count, log8, { log8(Vec8(repeating: $0))[0] })
     case .sqrt: map1(x, out, count, { $0.squareRoot() }, { $0.squareRoot() })
     case .abs:
       map1(x, out, count, { $0.replacing(with: -$0, where: $0 .< 0) }, { Swift.abs($0) })
-    case .tanh: for i in 0..<count { out[i] = tanhf(x[i]) }
+    case .tanh: map1(x, out, count, tanh8, { tanh8(Vec8(repeating: $0))[0] })
     case .sigmoid:
       // 1 / (1 + e^−x); for very negative x, e^−x = inf gives 0 as it should.
       map1(x, out, count, { one / (one + exp8(-$0)) }, { 1 / (1 + exp1(-$0)) })

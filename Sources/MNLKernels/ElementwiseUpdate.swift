@@ -110,8 +110,8 @@ extension Elementwise {
     var i = 0
     while i + 8 <= count {
       let v = load8(x + i)
-      var t = v.rounded(.towardZero).clamped(lowerBound: lo, upperBound: hi)
-      t.replace(with: 0, where: v .!= v)
+      var t = vmin(vmax(v.rounded(.towardZero), lo), hi)
+      t.replace(with: Vec8(repeating: 0), where: v .!= v)
       store8(t, out + i)
       i += 8
     }

@@ -1,5 +1,6 @@
 /// In-place updates for training loops (no allocation when the storage is not shared):
-/// self += scale·other, self *= s, and exponential moving averages.
+/// self += scale·other, self *= s, and exponential moving averages. These are float updates:
+/// an integer tensor becomes float32.
 import MNLKernels
 
 extension Tensor {
@@ -11,6 +12,7 @@ extension Tensor {
     withUnsafeMutableBufferPointer { y in
       Elementwise.addScaled(other.storage.pointer, scale: scale, into: y.baseAddress.unsafelyUnwrapped, count: y.count)
     }
+    dtype = .float32
   }
 
   /// self *= factor.
@@ -18,6 +20,7 @@ extension Tensor {
     withUnsafeMutableBufferPointer { y in
       Elementwise.scale(y.baseAddress.unsafelyUnwrapped, by: factor, count: y.count)
     }
+    dtype = .float32
   }
 
   /// self = decay · self + (1 − decay) · x (shapes must be equal): TensorFlow's
@@ -29,5 +32,6 @@ extension Tensor {
     withUnsafeMutableBufferPointer { y in
       Elementwise.movingAverage(y.baseAddress.unsafelyUnwrapped, toward: x.storage.pointer, decay: decay, count: y.count)
     }
+    dtype = .float32
   }
 }

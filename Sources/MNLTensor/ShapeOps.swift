@@ -80,7 +80,7 @@ extension Tensor {
 }
 
 /// Joins tensors along an existing axis; all other dimensions must agree.
-public func concat(_ xs: [Tensor], axis: Int) throws -> Tensor {
+public func concat(_ xs: [Tensor], axis: Int = 0) throws -> Tensor {
   guard let first = xs.first else { throw TensorError("concat needs at least one tensor") }
   guard first.rank > 0 else { throw TensorError("concat cannot join 0-d tensors; use stack") }
   let a = try normalizeAxis(axis, rank: first.rank, op: "concat")
@@ -97,6 +97,7 @@ public func concat(_ xs: [Tensor], axis: Int) throws -> Tensor {
   }
   var outShape = first.shape
   outShape[a] = total
+  try validateShape(outShape)
   let dtype = xs.allSatisfy { $0.dtype == first.dtype } ? first.dtype : .float32
   var result = Tensor(uninitializedShape: outShape, dtype: dtype)
   let outer = shapeCount(Array(first.shape[..<a]))
@@ -117,7 +118,7 @@ public func concat(_ xs: [Tensor], axis: Int) throws -> Tensor {
 }
 
 /// Joins equally shaped tensors along a new axis.
-public func stack(_ xs: [Tensor], axis: Int) throws -> Tensor {
+public func stack(_ xs: [Tensor], axis: Int = 0) throws -> Tensor {
   guard let first = xs.first else { throw TensorError("stack needs at least one tensor") }
   guard xs.allSatisfy({ $0.shape == first.shape }) else {
     throw TensorError(

@@ -23,9 +23,11 @@ extension Tensor {
     guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
       throw TensorError("arange needs finite start, end and a non-zero step (got \(start), \(end), \(step))")
     }
-    let span = ((end - start) / step).rounded(.up)
-    let count = max(0, Int(exactly: span) ?? Int(span))
-    try validateShape([count])
+    let span = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
+    guard span <= Double(1 << 34) else {
+      throw TensorError("arange(\(start), \(end), \(step)) has too many elements")
+    }
+    let count = max(0, Int(span))
     let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
     let resolved = dtype ?? (whole ? .int32 : .float32)
     var result = Tensor(uninitializedShape: [count], dtype: resolved)

@@ -39,7 +39,8 @@ extension Tensor: CustomStringConvertible {
     let strides = contiguousStrides(shape)
     var visible: [Float] = []
     collectVisible(shown, strides, axis: 0, offset: 0, into: &visible)
-    let formatter = ElementFormatter(values: visible, dtype: dtype, precision: max(precision, 0))
+    let formatter = ElementFormatter(
+      values: visible, dtype: dtype, precision: min(max(precision, 0), 17))
     let body = renderAxis(
       shown, strides, axis: 0, offset: 0, formatter: formatter, lineWidth: lineWidth)
     return header + "\n" + body

@@ -1,3 +1,4 @@
+/// Elementwise kernels against scalar loops.
 import Foundation
 import XCTest
 @testable import MNLKernels
@@ -59,6 +60,46 @@ final class ElementwiseKernelTests: XCTestCase {
       worst = max(worst, abs(Double(out[i]) - exact) / exact)
     }
     XCTAssertLessThan(worst, 4e-7, "worst relative error of exp")
+  }
+
+  func testLogIsAccurateAcrossTheRange() {
+    // Log-spaced from subnormals to the largest floats, plus the special values.
+    var x = (0..<200_001).map { Float(Foundation.exp(-103 + 191.7 * Double($0) / 200_000)) }
+    x += [1, 2, 0.5, 1.414_213_5, 1.414_213_6, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+    var out = [Float](repeating: 0, count: x.count)
+    Elementwise.unary(.log, x, &out, count: x.count)
+    var worst: Double = 0
+    for i in 0..<x.count {
+      let exact = Foundation.log(Double(x[i]))
+      let error = Swift.abs(Double(out[i]) - exact) / Swift.max(Swift.abs(exact), 1e-3)
+      worst = max(worst, error)
+    }
+    XCTAssertLessThan(worst, 5e-7, "worst relative error of log")
+    XCTAssertEqual(out[200_001], 0)
+    let special: [Float] = [0, -0.0, -1, .infinity, -.infinity, .nan, 1, 1, 1]
+    var result = [Float](repeating: 0, count: special.count)
+    Elementwise.unary(.log, special, &result, count: special.count)
+    XCTAssertEqual(Array(result[0..<2]), [-.infinity, -.infinity])
+    XCTAssertTrue(result[2].isNaN && result[4].isNaN && result[5].isNaN)
+    XCTAssertEqual(result[3], .infinity)
+  }
+
+  func testTanhIsAccurateAcrossTheRange() {
+    let n = 200_001
+    var x = (0..<n).map { Float(-12 + 24 * Double($0) / Double(n - 1)) }
+    x += [0, -0.0, 1e-20, -1e-7, 0.2499, 0.25, -0.2501, 50, -50, .infinity, -.infinity]
+    var out = [Float](repeating: 0, count: x.count)
+    Elementwise.unary(.tanh, x, &out, count: x.count)
+    var worst: Double = 0
+    for i in 0..<x.count {
+      let exact = Foundation.tanh(Double(x[i]))
+      let error = exact == 0 ? Swift.abs(Double(out[i])) : Swift.abs(Double(out[i]) - exact) / Swift.abs(exact)
+      worst = max(worst, error)
+    }
+    XCTAssertLessThan(worst, 5e-7, "worst relative error of tanh")
+    var nan: [Float] = [.nan]
+    Elementwise.unary(.tanh, nan, &nan, count: 1)
+    XCTAssertTrue(nan[0].isNaN)
   }
 
   func testUnaryKernelsMatchScalarLoops() {

@@ -1,3 +1,4 @@
+/// Reduction and softmax kernels against plain loops.
 import Foundation
 import XCTest
 @testable import MNLKernels

@@ -1,3 +1,4 @@
+/// Constructors, equality helpers, and hostile sizes/values that must throw instead of trapping.
 import XCTest
 @testable import MNLTensor
 
@@ -33,5 +34,26 @@ final class CreationTests: XCTestCase {
     XCTAssertNotEqual(a, try Tensor(shape: [1, 2], values: [1, 2]))
     XCTAssertTrue(allClose(a, a + 1e-7))
     XCTAssertFalse(allClose(a, a + 1e-3))
+  }
+}
+
+final class HostileInputTests: XCTestCase {
+  /// Sizes and values from users must give errors, never traps.
+  func testHugeOrInvalidRequestsThrow() {
+    assertThrowsContaining("too many elements") { _ = try Tensor.arange(start: 0, end: 3e38, step: 1e-30) }
+    assertThrowsContaining("too large") { _ = try Tensor.eye(1 << 20) }
+    assertThrowsContaining("too large") {
+      _ = try matmul(Tensor(shape: [1 << 20, 0], repeating: 0), Tensor(shape: [0, 1 << 20], repeating: 0))
+    }
+    let x = Tensor(shape: [3], repeating: 1)
+    assertThrowsContaining("out of range") { _ = try x.indexed([.index(Int.min)]) }
+    assertThrowsContaining("out of range") { _ = try x.indexed([.index(Int.max)]) }
+    XCTAssertEqual(try x.indexed([.range(start: Int.min, end: Int.max, step: Int.max)]).count, 1)
+    XCTAssertEqual(try x.indexed([.range(start: Int.max, end: Int.min, step: Int.min)]).count, 1)
+    assertThrowsContaining("too large") { _ = try x.reshaped([Int.max, -1]) }
+    assertThrowsContaining("out of range") { _ = try take(x, indices: Tensor(scalar: .nan)) }
+    assertThrowsContaining("out of range") { _ = try take(x, indices: Tensor(scalar: 1e30)) }
+    assertThrowsContaining("out of range") { _ = try oneHot(Tensor(scalar: .infinity), depth: 3) }
+    XCTAssertFalse(x.format(edgeItems: -5, threshold: -1, precision: 1000).isEmpty)
   }
 }

@@ -1,3 +1,5 @@
+/// Binary/unary ops against plain references over every broadcasting pattern, dtype rules,
+/// exp edge cases, where, in-place updates and operators.
 import Foundation
 import XCTest
 @testable import MNLTensor
@@ -128,7 +130,8 @@ final class ElementwiseOpsTests: XCTestCase {
         let input = [.log, .sqrt].contains(op) ? positive : x
         let result = unary(op, input)
         let expected = input.values.map { Float(f(Double($0))) }
-        assertValuesClose(result.values, expected, relative: 4e-7, absolute: 1e-30, "\(op) n=\(n)")
+        let tolerance: Float = 4e-7
+        assertValuesClose(result.values, expected, relative: tolerance, absolute: 1e-30, "\(op) n=\(n)")
       }
     }
   }
@@ -142,7 +145,7 @@ final class ElementwiseOpsTests: XCTestCase {
     XCTAssertEqual(e[3], Foundation.exp(Float(88.7)), accuracy: Foundation.exp(Float(88.7)) * 1e-5)
     XCTAssertEqual(e[4], .infinity)
     XCTAssertEqual(e[5], Foundation.exp(Float(-87)), accuracy: Foundation.exp(Float(-87)) * 1e-5)
-    XCTAssertEqual(e[6], 0)  // flushed below −87.34 instead of a subnormal
+    XCTAssertEqual(e[6], 0)  // flushed below ≈ −87.7 instead of a subnormal
     XCTAssertEqual(e[7], 0)
     XCTAssertEqual(e[8], .infinity)
     XCTAssertTrue(e[9].isNaN)
@@ -188,6 +191,13 @@ final class ElementwiseOpsTests: XCTestCase {
     assertThrowsMessage("shape mismatch in addScaled: [2] vs [3]") {
       try y.addScaled(Tensor(shape: [3], repeating: 1), scale: 1)
     }
+  }
+
+  func testInPlaceUpdatesMakeIntegerTensorsFloat() throws {
+    var i = try Tensor(shape: [2], values: [1, 2], dtype: .int32)
+    i.scale(by: 0.5)
+    XCTAssertEqual(i.dtype, .float32)
+    XCTAssertEqual(i.values, [0.5, 1])
   }
 
   func testAddScaledOntoItself() throws {

@@ -1,3 +1,5 @@
+/// Printing: exact expected text for small, integer, scientific, 0-d, 3-D, wrapped and
+/// summarised tensors.
 import XCTest
 @testable import MNLTensor
 

@@ -1,3 +1,4 @@
+/// Indexing and slice assignment against Python slicing semantics.
 import XCTest
 @testable import MNLTensor
 

@@ -1,3 +1,4 @@
+/// matmul (2-D, vectors, batched, transposed) and linear against a triple-loop reference.
 import XCTest
 @testable import MNLTensor
 
@@ -27,6 +28,25 @@ final class LinearAlgebraTests: XCTestCase {
       let ct = try matmul(a.transposed(), b.transposed(), transposeA: true, transposeB: true)
       assertValuesClose(ct.values, expected, relative: 1e-4, absolute: 1e-4)
     }
+  }
+
+  /// Sizes past the GEMM's blocking, with every transpose combination and the fused epilogue.
+  func testLargerProductsThroughTheGEMM() throws {
+    let (m, k, n) = (67, 301, 45)
+    let a = randomTensor([m, k], seed: 21)
+    let b = randomTensor([k, n], seed: 22)
+    let bias = randomTensor([n], seed: 23)
+    var expected = referenceProduct(a.values, b.values, m: m, k: k, n: n)
+    let at = try a.transposed()
+    let bt = try b.transposed()
+    for (x, y, ta, tb) in [(a, b, false, false), (at, b, true, false), (a, bt, false, true), (at, bt, true, true)] {
+      let c = try matmul(x, y, transposeA: ta, transposeB: tb)
+      assertValuesClose(c.values, expected, relative: 1e-4, absolute: 1e-3, "ta \(ta) tb \(tb)")
+    }
+    for i in 0..<m {
+      for j in 0..<n { expected[i * n + j] = max(expected[i * n + j] + bias.values[j], 0) }
+    }
+    assertValuesClose(try linear(a, b, bias, relu: true).values, expected, relative: 1e-4, absolute: 1e-3)
   }
 
   func testVectorOperandsLikeNumPy() throws {

@@ -1,3 +1,4 @@
+/// softmax, log-softmax, sparse cross-entropy (+ gradient), oneHot, l2Loss and casts.
 import Foundation
 import XCTest
 @testable import MNLTensor

@@ -1,3 +1,4 @@
+/// MNLRandom determinism and pinned outputs, distribution moments, truncated-normal bounds.
 import XCTest
 @testable import MNLTensor
 

@@ -1,3 +1,5 @@
+/// Reductions over every axis subset with keepDims, argmax/argmin ties, variance,
+/// broadcast(to:) and sumToShape.
 import XCTest
 @testable import MNLTensor
 

@@ -1,3 +1,4 @@
+/// reshape, transpose, concat/stack, squeeze/expandDims and take.
 import XCTest
 @testable import MNLTensor
 
