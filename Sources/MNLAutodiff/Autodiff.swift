@@ -18,6 +18,8 @@
 ///    leaked out of the function stays usable), and a second call throws.
 ///    Nested differentiation (grad of grad) is not supported: mixing variables of two live
 ///    tapes in one op throws a `TensorError`.
+/// 4. Drop the `Variable`s (leaves and result) before updating the parameters in place
+///    (`addScaled`): a leaf still shares the parameter's storage, so the update would copy it.
 ///
 /// From Swift: `try valueAndGradients(at: [w, b]) { v in ...a scalar Variable from v... }`.
 ///

@@ -37,6 +37,22 @@ func mlpLoss(_ p: [Variable], images: Tensor, labels: Tensor, rate: Float) throw
     }
   }
 
+  @Test func gradientDescentLowersTheLoss() throws {
+    let (images, labels) = (images, labels)
+    var parameters = parameters
+    var losses: [Float] = []
+    for _ in 0..<30 {
+      let (loss, grads) = try valueAndGradients(at: parameters) { p in
+        try mlpLoss(p, images: images, labels: labels, rate: 1e-3)
+      }
+      losses.append(loss.scalarValue ?? .nan)
+      for i in parameters.indices { try parameters[i].addScaled(grads[i], scale: -0.5) }
+    }
+    let first = losses.first ?? 0
+    let last = losses.last ?? .nan
+    #expect(last < 0.5 * first, "loss went from \(first) to \(last)")
+  }
+
   @Test func networkRecordsOnlyParameterOps() throws {
     let tape = Tape()
     let leaves = parameters.map { tape.variable($0) }

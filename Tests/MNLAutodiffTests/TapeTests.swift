@@ -83,6 +83,25 @@ import Testing
     #expect(released == nil)
   }
 
+  @Test func parametersAreNotSharedAfterGradients() throws {
+    var weight = Tensor(shape: [4, 3], repeating: 0.5)
+    let input = Tensor(shape: [2, 4], repeating: 1)
+    let tape = Tape()
+    var grads: [Tensor] = []
+    do {
+      let leaf = tape.variable(weight)
+      let loss = try l2Loss(linear(Variable(constant: input), leaf, nil, relu: true))
+      grads = try gradients(of: loss, withRespectTo: [leaf])
+    }
+    // The variables are gone and the finished tape (still alive) holds nothing of the weight,
+    // so the update happens in place.
+    try withExtendedLifetime(tape) {
+      let before = weight.storage.pointer
+      try weight.addScaled(grads[0], scale: -0.1)
+      #expect(weight.storage.pointer == before)
+    }
+  }
+
   @Test func mixingTwoTapesIsAnError() throws {
     let first = Tape()
     let second = Tape()
