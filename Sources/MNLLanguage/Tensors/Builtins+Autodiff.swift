@@ -8,7 +8,7 @@ extension Builtins {
       "value_and_grad", [.init("f")],
       doc: "A function computing (f(params, ...), gradient of f with respect to params): params may be a tensor or a list/record tree of them."
     ) { ctx in
-      let f = SendableValue(ctx[0])
+      let f = SendableValue(try callable(ctx, 0))
       return .builtin(
         BuiltinFunction("value_and_grad(f)", variadic: true, doc: "Returns [value, gradients].") { inner in
           let (value, grads) = try differentiate(f.value, inner)
@@ -19,13 +19,20 @@ extension Builtins {
       "grad", [.init("f")],
       doc: "A function computing the gradient of f with respect to its first argument (same structure as it)."
     ) { ctx in
-      let f = SendableValue(ctx[0])
+      let f = SendableValue(try callable(ctx, 0))
       return .builtin(
         BuiltinFunction("grad(f)", variadic: true, doc: "Returns the gradients.") { inner in
           try differentiate(f.value, inner).1
         })
     },
   ]
+
+  private static func callable(_ ctx: CallContext, _ i: Int) throws -> Value {
+    switch ctx[i] {
+    case .function, .builtin: return ctx[i]
+    default: throw ctx.typeError(i, expected: "a function")
+    }
+  }
 
   /// Calls `f(params, rest...)` with params' leaves traced; returns the value and gradients.
   private static func differentiate(_ f: Value, _ ctx: CallContext) throws -> (Value, Value) {

@@ -90,8 +90,10 @@ extension Builtins {
   /// sum/mean/max/min: over a tensor (or a list of numbers), all elements or some axes.
   /// `max(a, b, c)` and `max(list, key: f)` keep their Python meaning.
   private static func reduction(_ name: String, _ op: ReductionOp, _ doc: String) -> BuiltinFunction {
-    BuiltinFunction(
-      name, [.init("axis", default: Value.none), .init("keepdims", default: .bool(false)), .init("key", default: Value.none)],
+    // The core's own keyword: `start` for sum, `key` for max/min.
+    let coreKeyword = name == "sum" ? "start" : "key"
+    return BuiltinFunction(
+      name, [.init("axis", default: Value.none), .init("keepdims", default: .bool(false)), .init(coreKeyword, default: Value.none)],
       variadic: true, doc: doc
     ) { ctx in
       guard let x = ctx.rest.first, x.isTensorLike || (op == .mean && isNumberList(x)) else {
@@ -136,7 +138,7 @@ extension Builtins {
     }
     guard case .none = ctx[0] else { throw ScriptError("\(name)(): axis applies to tensors only") }
     var keywords: [(String, Value)] = []
-    if case .none = ctx[2] {} else { keywords.append(("key", ctx[2])) }
+    if case .none = ctx[2] {} else { keywords.append((ctx.function.parameters[2].name, ctx[2])) }
     return try ctx.interpreter.call(.builtin(core), ctx.rest, keywords: keywords, at: ctx.location)
   }
 

@@ -73,8 +73,12 @@ enum ParameterTree {
           try updateInPlace(mine, theirs, path: p, depth: depth + 1, update)
         }
       }
+    case (.list, _), (.record, _):
+      throw ScriptError("structure mismatch at \(path.isEmpty ? "top" : path): \(target.typeName) vs \(other.typeName)")
     default:
-      break
+      guard depth > 0 else {
+        throw ScriptError("expected a record or list of tensors (a parameter tree), got \(target.typeName)")
+      }
     }
   }
 

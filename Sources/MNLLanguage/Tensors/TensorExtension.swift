@@ -121,8 +121,8 @@ struct TensorExtension: ValueExtension {
     }
     switch type {
     case "int":
-      guard v.isFinite else { throw ScriptError("cannot convert \(v) to int") }
-      return .int(Int(v.rounded(.towardZero)))
+      guard let i = Int(exactly: v.rounded(.towardZero)) else { throw ScriptError("cannot convert \(v) to int") }
+      return .int(i)
     case "float": return .float(Double(v))
     case "bool": return .bool(v != 0)
     default: return nil
