@@ -108,6 +108,8 @@ struct Parser {
 
   private mutating func endOfStatement() throws {
     if match(.semicolon) || current.kind == .end || check(.rightBrace) || current.startsLine { return }
+    // A statement ending in a block may be followed on the same line: `fn f() { … } f()`.
+    if previous.kind == .symbol(.rightBrace) { return }
     throw expected("a line break or ';' after the statement")
   }
 
