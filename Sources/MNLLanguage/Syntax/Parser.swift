@@ -226,9 +226,11 @@ struct Parser {
       .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply, .slashEqual: .divide,
     ]
     if case .symbol(let s) = current.kind, let op = compound[s] {
+      // Located at the operator: that is where a type error in `x += e` happens.
+      let opLoc = here
       _ = advance()
       try validateTarget(first)
-      return Stmt(.compoundAssign(target: first, op: op, value: try expression()), loc)
+      return Stmt(.compoundAssign(target: first, op: op, value: try expression()), opLoc)
     }
     return Stmt(.expression(first), loc)
   }
