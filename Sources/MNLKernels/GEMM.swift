@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Single-precision matrix product, row-major (BLAS sgemm semantics plus a fused epilogue).
 ///
@@ -58,14 +57,9 @@ public enum GEMM {
       GEMMWorkspacePool.giveBack(workspace)
       return
     }
-    let nextSlab = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    DispatchQueue.concurrentPerform(iterations: slabs.count) { index in
       let workspace = GEMMWorkspacePool.take()
-      while true {
-        let index = nextSlab.add(1, ordering: .relaxed).oldValue
-        guard index < slabs.count else { break }
-        GEMMDriver.run(slabs[index], workspace: workspace)
-      }
+      GEMMDriver.run(slabs[index], workspace: workspace)
       GEMMWorkspacePool.giveBack(workspace)
     }
   }

@@ -8,9 +8,6 @@ enum GEMMThreading {
   static let minimumWorkForThreads = 1 << 22
   /// Never more workers than this: the target machine has two cores.
   static let maximumThreads = 2
-  /// Slabs per worker thread, and the smallest slab worth its re-packing (rows or columns).
-  static let slabsPerWorker = 4
-  static let minimumSlab = 64
 
   /// How many threads to use, and disjoint slabs of C that together cover the product.
   static func plan(_ op: GEMMOperands, threads: Int) -> (workers: Int, slabs: [GEMMOperands]) {
@@ -20,12 +17,9 @@ enum GEMMThreading {
     let splitRows = op.m >= op.n
     let total = splitRows ? op.m : op.n
     let granule = splitRows ? GEMMBlocking.mr : GEMMBlocking.nr
-    // Several slabs per worker, taken from a shared counter: when the other vCPU is busy,
-    // the free thread does more of them instead of waiting for a fixed half.
-    let perWorker = GEMMBlocking.roundUp((total + count - 1) / count, to: granule)
-    let pieces = count * slabsPerWorker
-    let fine = GEMMBlocking.roundUp((total + pieces - 1) / pieces, to: granule)
-    let chunk = max(fine, min(perWorker, minimumSlab))
+    // One slab per worker. Finer slabs (handed out dynamically) were measured slower on an
+    // idle machine: every slab re-packs the whole other operand (1024³: +8 MB of copying).
+    let chunk = GEMMBlocking.roundUp((total + count - 1) / count, to: granule)
     var result: [GEMMOperands] = []
     var start = 0
     while start < total {

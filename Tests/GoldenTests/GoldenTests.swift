@@ -13,6 +13,8 @@ import XCTest
 ///     # args: a b=2                           (command-line arguments after the script path)
 ///     # stdin: a line of standard input
 ///     # env: NAME=value
+///     # run-stdin                             (run `mnl - ARGS` with this file on standard input)
+///     # run-e: CODE                           (run `mnl -e CODE` instead of the file)
 ///
 /// The script runs with the repository root as current directory and its relative path.
 final class GoldenTests: XCTestCase {
@@ -41,10 +43,14 @@ final class GoldenTests: XCTestCase {
     var args: [String] = []
     var stdin: [String] = []
     var env: [String: String] = [:]
+    var runStdin = false
+    var runE: String?
+    var source = ""
   }
 
   static func parse(_ source: String) -> Expectations {
     var e = Expectations()
+    e.source = source
     func value(_ line: Substring, after marker: String) -> String? {
       guard let r = line.range(of: marker) else { return nil }
       return String(line[r.upperBound...])
@@ -64,6 +70,10 @@ final class GoldenTests: XCTestCase {
         e.args = v.split(separator: " ").map(String.init)
       } else if let v = value(line, after: "# stdin: ") {
         e.stdin.append(v)
+      } else if line.hasPrefix("# run-stdin") {
+        e.runStdin = true
+      } else if let v = value(line, after: "# run-e: ") {
+        e.runE = v
       } else if let v = value(line, after: "# env: "), let eq = v.firstIndex(of: "=") {
         e.env[String(v[..<eq])] = String(v[v.index(after: eq)...])
       }
@@ -80,7 +90,11 @@ final class GoldenTests: XCTestCase {
   static func run(_ exe: URL, script: String, _ e: Expectations) throws -> Outcome {
     let process = Process()
     process.executableURL = exe
-    process.arguments = [script] + e.args
+    if let code = e.runE {
+      process.arguments = ["-e", code]
+    } else {
+      process.arguments = [e.runStdin ? "-" : script] + e.args
+    }
     process.currentDirectoryURL = repoRoot
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "MNL_PATH")
@@ -93,7 +107,8 @@ final class GoldenTests: XCTestCase {
     process.standardError = err
     process.standardInput = input
     try process.run()
-    input.fileHandleForWriting.write(Data(e.stdin.map { $0 + "\n" }.joined().utf8))
+    let stdinText = e.runStdin ? e.source : e.stdin.map { $0 + "\n" }.joined()
+    input.fileHandleForWriting.write(Data(stdinText.utf8))
     try input.fileHandleForWriting.close()
     // Read both pipes fully before waiting, so a chatty script cannot block on a full pipe.
     let errData = Locked(Data())

@@ -74,6 +74,11 @@ final class FuzzTests: XCTestCase {
         if let stmts = try? Parser.parseProgram(file) {
           let interp = Interpreter(output: OutputSink { _ in })
           _ = try? Compiler(runtime: interp.runtime, file: file, checksNamesStatically: true).compileProgram(stmts)
+          // Run it too, unless it reads stdin, exits or loads modules relative to its path.
+          if !source.contains("input(") && !source.contains("exit(") && !source.contains("use ") {
+            interp.maxCallDepth = 2000
+            survive(String(prefix), interp)
+          }
         }
         count += 1
       }

@@ -36,7 +36,7 @@ final class Compiler {
     let code = try block(statements)
     if checksNamesStatically {
       for read in globalReads where !isKnownGlobal(read.name) {
-        let candidates = read.locals + Array(rt.declaredGlobals) + rt.globals.definedNames
+        let candidates = read.locals + Array(rt.declaredGlobals) + rt.globals.definedNames + ["true", "false", "none"]
         throw Diagnostic(
           "unknown name '\(read.name)'\(Suggestions.hint(for: read.name, in: candidates))", at: read.location)
       }

@@ -173,7 +173,7 @@ final class Runtime {
     if declaredGlobals.contains(name) {
       return Diagnostic("'\(name)' is used before it is assigned", at: loc)
     }
-    let hint = Suggestions.hint(for: name, in: locals + globals.definedNames)
+    let hint = Suggestions.hint(for: name, in: locals + globals.definedNames + ["true", "false", "none"])
     return Diagnostic("unknown name '\(name)'\(hint)", at: loc)
   }
 }

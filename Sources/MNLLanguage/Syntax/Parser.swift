@@ -108,6 +108,8 @@ struct Parser {
 
   private mutating func endOfStatement() throws {
     if match(.semicolon) || current.kind == .end || check(.rightBrace) || current.startsLine { return }
+    // A statement ending in a block may be followed on the same line: `fn f() { … } f()`.
+    if previous.kind == .symbol(.rightBrace) { return }
     throw expected("a line break or ';' after the statement")
   }
 
@@ -179,6 +181,11 @@ struct Parser {
         break
       }
     }
+    if case .identifier(let word) = start.kind, word == "def" || word == "function" || word == "func",
+      case .identifier = tokens[min(pos + 1, tokens.count - 1)].kind
+    {
+      throw error("functions are defined with 'fn': fn name(parameters) { … }")
+    }
     if check(.leftBrace) && !looksLikeRecord() {
       let b = try block("a block")
       return Stmt(.expression(Expr(.block(b), loc)), loc)
@@ -198,15 +205,32 @@ struct Parser {
     }
     if match(.equal) {
       try validateTarget(first)
-      return Stmt(.assign(targets: [first], value: try tupleOrExpression()), loc)
+      var value = try tupleOrExpression()
+      guard check(.equal) else { return Stmt(.assign(targets: [first], value: value), loc) }
+      // `a = b = 0`: assign right to left; inner targets must be names (they are read back).
+      var targets = [first]
+      while match(.equal) {
+        guard case .name = value.kind else {
+          throw Diagnostic("in a chained assignment (a = b = value) the inner targets must be names", at: value.location)
+        }
+        targets.append(value)
+        value = try tupleOrExpression()
+      }
+      var statements = [Stmt(.assign(targets: [targets[targets.count - 1]], value: value), loc)]
+      for i in stride(from: targets.count - 2, through: 0, by: -1) {
+        statements.append(Stmt(.assign(targets: [targets[i]], value: targets[i + 1]), loc))
+      }
+      return Stmt(.expression(Expr(.block(Block(statements: statements, location: loc)), loc)), loc)
     }
     let compound: [Symbol: BinaryOperator] = [
       .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply, .slashEqual: .divide,
     ]
     if case .symbol(let s) = current.kind, let op = compound[s] {
+      // Located at the operator: that is where a type error in `x += e` happens.
+      let opLoc = here
       _ = advance()
       try validateTarget(first)
-      return Stmt(.compoundAssign(target: first, op: op, value: try expression()), loc)
+      return Stmt(.compoundAssign(target: first, op: op, value: try expression()), opLoc)
     }
     return Stmt(.expression(first), loc)
   }
@@ -431,8 +455,9 @@ struct Parser {
       while !p.check(.rightParen) {
         let loc = p.here
         var label: String?
+        // `name: value`, or Python's `name=value`.
         if case .identifier(let name) = p.current.kind, p.pos + 1 < p.tokens.count,
-          p.tokens[p.pos + 1].kind == .symbol(.colon)
+          p.tokens[p.pos + 1].kind == .symbol(.colon) || p.tokens[p.pos + 1].kind == .symbol(.equal)
         {
           label = name
           _ = p.advance()
@@ -539,6 +564,7 @@ struct Parser {
     _ = advance()  // 'if'
     let condition = try expression()
     let then = try block("the 'if' body")
+    if case .identifier("elif") = current.kind { throw error("write 'else if' instead of 'elif'") }
     // `else` may sit on the next line after the closing brace.
     if check(.else) {
       _ = advance()
