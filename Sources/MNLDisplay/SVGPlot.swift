@@ -59,11 +59,6 @@ public struct SVGPlot: Sendable {
     return svg
   }
 
-  /// Writes the figure atomically (temporary file, fsync, rename).
-  public func write(to path: String) throws {
-    try writeFileAtomically(render(), to: path)
-  }
-
   private func renderPanel(_ panel: PlotPanel, originX: Double, originY: Double, firstColour: Int) -> String {
     let m = Self.margin
     let left = originX + m.left

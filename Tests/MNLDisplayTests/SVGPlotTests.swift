@@ -81,22 +81,6 @@ final class SVGCollector: NSObject, XMLParserDelegate {
     #expect(collector.elements["polyline"] == 2)
     #expect(!plot.render().contains("nan"))
   }
-
-  @Test func writesAtomically() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mnl-svg-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer {
-      if ProcessInfo.processInfo.environment["MNL_KEEP_TEST_OUTPUT"] == nil {
-        try? FileManager.default.removeItem(atPath: dir)
-      }
-    }
-    let path = dir + "/training.svg"
-    try trainingFigure().write(to: path)
-    let written = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(written == trainingFigure().render())
-    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["training.svg"])
-    #expect(throws: DisplayError.self) { try trainingFigure().write(to: dir + "/missing/dir/x.svg") }
-  }
 }
 
 @Suite struct TrainingCurvesTests {

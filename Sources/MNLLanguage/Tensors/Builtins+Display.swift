@@ -1,3 +1,4 @@
+import MNLData
 import MNLDisplay
 import MNLTensor
 
@@ -36,7 +37,7 @@ extension Builtins {
       if !ctx[4].isNone {
         let path = try ctx.string(4)
         try createParentDirectory(of: path)
-        try curves.svg.write(to: path)
+        try AtomicFile.write(Array(curves.svg.render().utf8), to: path)
       }
       return .none
     },
