@@ -60,9 +60,13 @@ if python3 -c 'import pexpect' 2>/dev/null; then
     echo "FAIL pty"
     failures=$((failures + 1))
   fi
+elif [ -n "${CI:-}" ]; then
+  echo "FAIL pty: python3 pexpect is not installed (scripts/setup installs it)"
+  count=$((count + 1))
+  failures=$((failures + 1))
 else
-  echo "skip pty (python3 pexpect not installed)"
+  echo "skip pty (python3 pexpect not installed; scripts/setup installs it)"
 fi
 
-echo "$((count - failures))/$count REPL tests passed"
+echo "repl sessions: $((count - failures)) passed, $failures failed"
 [ "$failures" = 0 ]
