@@ -33,6 +33,8 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(transA: true, m: 784, n: 500, k: 100))
     assertMatchesReference(GEMMCase(transB: true, m: 100, n: 784, k: 500))
     assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true))
+    assertMatchesReference(GEMMCase(transA: true, m: 500, n: 10, k: 100))
+    assertMatchesReference(GEMMCase(transB: true, m: 100, n: 500, k: 10))
   }
 
   func testAlphaBetaBiasAndReLU() {
