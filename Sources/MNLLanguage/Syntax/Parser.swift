@@ -194,11 +194,9 @@ struct Parser {
     if check(.comma) {
       var targets = [first]
       while match(.comma) { targets.append(try expression()) }
-      if check(.equal) {
-        let eq = advance()
+      if match(.equal) {
         for t in targets { try validateTarget(t) }
         let value = try tupleOrExpression()
-        _ = eq
         return Stmt(.assign(targets: targets, value: value), loc)
       }
       throw expected("'=' after the assignment targets")
