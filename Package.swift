@@ -32,11 +32,11 @@ let package = Package(
     // The Tensor value type: shapes, broadcasting, creation, printing, ops over MNLKernels.
     .target(
       name: "MNLTensor",
-      dependencies: ["MNLKernels", .product(name: "RealModule", package: "swift-numerics")]),
+      dependencies: ["MNLKernels", "CSupport", .product(name: "RealModule", package: "swift-numerics")]),
     // Reverse-mode automatic differentiation over MNLTensor ops.
     .target(name: "MNLAutodiff", dependencies: ["MNLTensor"]),
     // File formats and data sets: IDX(.gz), MNIST, safetensors, PGM/PNG.
-    .target(name: "MNLData", dependencies: ["MNLTensor", "CZlib"]),
+    .target(name: "MNLData", dependencies: ["MNLKernels", "MNLTensor", "CZlib"]),
     // Terminal and SVG output: images, charts, progress bars.
     .target(name: "MNLDisplay", dependencies: ["MNLTensor"]),
     // The language: lexer, parser, resolver, interpreter, built-ins.
@@ -66,6 +66,7 @@ let package = Package(
     .testTarget(name: "MNLDataTests", dependencies: ["MNLData", "MNLTensor"]),
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage"]),
+    .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLData", "MNLTensor"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MNLLanguage
+import MNLRepl
 
 /// `mnl`: runs scripts, evaluates expressions, starts the REPL.
 @main
@@ -44,7 +45,8 @@ struct MNLCommand: ParsableCommand {
     // `repl` is a word, not a subcommand: a root command with its own positional arguments
     // never dispatches to subcommands in swift-argument-parser.
     if script == "repl" && !FileManager.default.fileExists(atPath: script) {
-      startREPL()
+      let status = runREPL(interpreter: Interpreter())
+      if status != 0 { throw ExitCode(status) }
       return
     }
     let source: String

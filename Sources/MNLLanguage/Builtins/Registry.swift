@@ -15,8 +15,11 @@
 /// and add the group to `standardGroups`. A later group may redefine a name (e.g. a tensor-aware
 /// `exp` replacing the scalar one); it should then still accept scalars.
 public enum Builtins {
-  static let standardGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
+  /// The built-ins that know nothing of tensors; tensor-aware versions delegate to these for plain values.
+  static let coreGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
+  static let standardGroups: [[BuiltinFunction]] =
+    coreGroups + [tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, data, display]
 }
 
 /// Extensions for values the core does not handle (tensors, autodiff variables): add yours here.
-let standardValueExtensions: [any ValueExtension] = []
+let standardValueExtensions: [any ValueExtension] = [TensorExtension()]

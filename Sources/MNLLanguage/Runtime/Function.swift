@@ -97,11 +97,6 @@ public struct CallContext {
     throw typeError(i, expected: "a record")
   }
 
-  public func tensor(_ i: Int) throws -> Tensor {
-    if case .tensor(let t) = self[i] { return t }
-    throw typeError(i, expected: "a tensor")
-  }
-
   /// "len() expects argument 'x' to be a list, got int"
   public func typeError(_ i: Int, expected: String) -> ScriptError {
     let name = i < function.parameters.count ? function.parameters[i].name : "\(i + 1)"

@@ -1,1 +1,0 @@
-// MNLAutodiff module (being written).

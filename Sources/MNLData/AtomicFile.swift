@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Crash-safe file replacement: the bytes go to a temporary file in the destination's
+/// directory, which is flushed to disk (fsync) and then renamed over the destination;
+/// finally the directory itself is flushed so the rename is durable. Readers see either
+/// the old file or the complete new one, never a partial write.
+public enum AtomicFile {
+  public static func write(_ bytes: [UInt8], to path: String) throws {
+    let directory = directoryOf(path)
+    let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+    guard !base.isEmpty else { throw DataError(file: path, "not a file name") }
+    var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
+    guard fd >= 0 else {
+      throw DataError(file: path, "cannot create a temporary file in \(directory): \(FileIO.systemError())")
+    }
+    let tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var renamed = false
+    defer {
+      if !renamed { unlink(tempPath) }
+    }
+    do {
+      // mkstemp creates the file 0600; checkpoints and images should be readable like normal files.
+      let mask = umask(0)
+      umask(mask)
+      fchmod(fd, 0o666 & ~mask)
+      try writeAll(fd, bytes, path: path)
+      guard fsync(fd) == 0 else { throw DataError(file: path, "fsync failed: \(FileIO.systemError())") }
+    } catch {
+      close(fd)
+      throw error
+    }
+    guard close(fd) == 0 else { throw DataError(file: path, "close failed: \(FileIO.systemError())") }
+    guard rename(tempPath, path) == 0 else {
+      throw DataError(file: path, "cannot rename the temporary file into place: \(FileIO.systemError())")
+    }
+    renamed = true
+    // Make the rename itself durable. Some file systems refuse fsync on a directory; that is not fatal.
+    let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dirFD >= 0 {
+      _ = fsync(dirFD)
+      close(dirFD)
+    }
+  }
+
+  static func directoryOf(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let dir = String(path[..<slash])
+    return dir.isEmpty ? "/" : dir
+  }
+
+  private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    try bytes.withUnsafeBytes { buffer in
+      var done = 0
+      while done < buffer.count {
+        guard let base = buffer.baseAddress else { return }
+        let n = posixWrite(fd, base + done, buffer.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw DataError(file: path, "write failed: \(FileIO.systemError())")
+        }
+        done += n
+      }
+    }
+  }
+}
+
+/// The C `write`, which `AtomicFile.write` would otherwise shadow.
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  write(fd, buffer, count)
+}

@@ -1,1 +1,0 @@
-// MNLData module (being written).

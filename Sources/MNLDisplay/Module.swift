@@ -1,1 +1,0 @@
-// MNLDisplay module (being written).

@@ -1,0 +1,90 @@
+/// Copies blocks of op(A) and op(B) into the contiguous, zero-padded panel layouts the
+/// micro-kernel streams through. Reading through strides here is what makes Aᵀ·B and A·Bᵀ
+/// cost no transpose copy: only the index arithmetic of the source differs.
+enum GEMMPacking {
+  /// Packs op(A)[rows, depth] (rows.count ≤ MC, depth.count = kc) scaled by alpha into
+  /// panels of MR rows: panel q holds, for each p, the MR values op(A)[q·MR + r, p].
+  /// Rows past the end of the last panel are zero so the kernel can always run a full tile.
+  @inline(__always)
+  static func packA(
+    _ op: GEMMOperands, rows: Range<Int>, depth: Range<Int>, into dst: UnsafeMutablePointer<Float>
+  ) {
+    let mr = GEMMBlocking.mr
+    let kc = depth.count
+    let alpha = op.alpha
+    var panel = dst
+    var i0 = rows.lowerBound
+    while i0 < rows.upperBound {
+      let height = min(mr, rows.upperBound - i0)
+      if op.transA {
+        // op(A)[i, p] = a[p·lda + i]: the MR values of one p are contiguous.
+        var src = op.a + depth.lowerBound * op.lda + i0
+        for p in 0..<kc {
+          let out = panel + p * mr
+          for r in 0..<height { out[r] = alpha * src[r] }
+          for r in height..<mr { out[r] = 0 }
+          src += op.lda
+        }
+      } else {
+        // op(A)[i, p] = a[i·lda + p]: walk MR rows side by side.
+        for r in 0..<height {
+          let src = op.a + (i0 + r) * op.lda + depth.lowerBound
+          for p in 0..<kc { panel[p * mr + r] = alpha * src[p] }
+        }
+        for r in height..<mr {
+          for p in 0..<kc { panel[p * mr + r] = 0 }
+        }
+      }
+      panel += mr * kc
+      i0 += mr
+    }
+  }
+
+  /// Packs op(B)[depth, columns] (columns.count ≤ NC) into panels of NR columns: panel q
+  /// holds, for each p, the NR values op(B)[p, q·NR + c]. Missing columns are zero.
+  @inline(__always)
+  static func packB(
+    _ op: GEMMOperands, depth: Range<Int>, columns: Range<Int>,
+    into dst: UnsafeMutablePointer<Float>
+  ) {
+    let nr = GEMMBlocking.nr
+    let kc = depth.count
+    var panel = dst
+    var j0 = columns.lowerBound
+    while j0 < columns.upperBound {
+      let width = min(nr, columns.upperBound - j0)
+      if op.transB {
+        // op(B)[p, j] = b[j·ldb + p]: each column is a contiguous run of b.
+        for col in 0..<width {
+          let src = op.b + (j0 + col) * op.ldb + depth.lowerBound
+          for p in 0..<kc { panel[p * nr + col] = src[p] }
+        }
+        for col in width..<nr {
+          for p in 0..<kc { panel[p * nr + col] = 0 }
+        }
+      } else if width == nr {
+        // op(B)[p, j] = b[p·ldb + j]: one row of the panel is 16 contiguous floats.
+        var src = UnsafeRawPointer(op.b + depth.lowerBound * op.ldb + j0)
+        let rowStride = op.ldb * MemoryLayout<Float>.stride
+        let out = UnsafeMutableRawPointer(panel)
+        for p in 0..<kc {
+          let lo = src.loadUnaligned(as: SIMD8<Float>.self)
+          let hi = src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+          out.storeBytes(of: lo, toByteOffset: p * 64, as: SIMD8<Float>.self)
+          out.storeBytes(of: hi, toByteOffset: p * 64 + 32, as: SIMD8<Float>.self)
+          src += rowStride
+        }
+      } else {
+        var src = op.b + depth.lowerBound * op.ldb + j0
+        for p in 0..<kc {
+          let out = panel + p * nr
+          for col in 0..<width { out[col] = src[col] }
+          for col in width..<nr { out[col] = 0 }
+          src += op.ldb
+        }
+      }
+      panel += nr * kc
+      j0 += nr
+    }
+  }
+}

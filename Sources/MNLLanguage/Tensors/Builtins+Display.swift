@@ -1,0 +1,118 @@
+import MNLDisplay
+import MNLTensor
+
+extension Builtins {
+  /// Pictures in the terminal (and SVG files): images, charts, progress bars.
+  static let display: [BuiltinFunction] = [
+    BuiltinFunction("show", [.init("image")], doc: "Draws a 2-D tensor (e.g. a 28×28 digit) in the terminal.") { ctx in
+      var t = try ctx.tensor(0)
+      if t.rank == 1, t.count == 784 { t = try t.reshaped([28, 28]) }
+      ctx.interpreter.output.write(try TerminalImage.render(t, capabilities: capabilities(ctx)))
+      return .none
+    },
+    BuiltinFunction(
+      "bar_chart", [.init("labels"), .init("values")],
+      doc: "Prints a horizontal bar chart of values, the largest highlighted."
+    ) { ctx in
+      let labels = try ctx.list(0).items.map { $0.display() }
+      let values = try numbers(ctx, 1)
+      guard labels.count == values.count else { throw ScriptError("bar_chart(): \(labels.count) labels but \(values.count) values") }
+      let chart = BarChart(labels: labels, values: values, highlight: BarChart.indexOfMaximum(values))
+      ctx.interpreter.output.write(chart.render(capabilities: capabilities(ctx)))
+      return .none
+    },
+    BuiltinFunction(
+      "plot_training", [.init("loss_steps"), .init("losses"), .init("accuracy_steps"), .init("accuracies"),
+                        .init("svg", default: Value.none), .init("title", default: Value.none)],
+      doc: "Charts training loss and validation accuracy against the step in the terminal, and as an SVG file if svg is a path."
+    ) { ctx in
+      let curves = TrainingCurves(
+        lossSteps: try numbers(ctx, 0), losses: try numbers(ctx, 1), accuracySteps: try numbers(ctx, 2),
+        accuracies: try numbers(ctx, 3), title: ctx[5].isNone ? nil : try ctx.string(5))
+      guard curves.lossSteps.count == curves.losses.count, curves.accuracySteps.count == curves.accuracies.count else {
+        throw ScriptError("plot_training(): each list of steps must be as long as its list of values")
+      }
+      ctx.interpreter.output.write(curves.renderTerminal(capabilities: capabilities(ctx)))
+      if !ctx[4].isNone {
+        let path = try ctx.string(4)
+        try createParentDirectory(of: path)
+        try curves.svg.write(to: path)
+      }
+      return .none
+    },
+    BuiltinFunction(
+      "progress_bar", [.init("total"), .init("label", default: .string("")), .init("every", default: .int(100))],
+      doc: "A progress bar: bar.update(step, {loss: x}) redraws it in place on a terminal (a log line every `every` steps otherwise); bar.finish()."
+    ) { ctx in
+      let sink = ctx.interpreter.output
+      let bar = ProgressBar(
+        total: try ctx.int(0), label: try ctx.string(1), capabilities: capabilities(ctx), logEvery: try ctx.int(2),
+        output: { sink.write($0); sink.flush() })
+      return .object(ProgressObject(bar))
+    },
+  ]
+
+  /// The terminal's abilities when printing to the real stdout; plain text for any other sink.
+  static func capabilities(_ ctx: CallContext) -> TerminalCapabilities {
+    ctx.interpreter.output === OutputSink.standardOutput ? Terminal.capabilities() : .plain
+  }
+
+  /// A list of numbers or a 1-D tensor as Doubles.
+  static func numbers(_ ctx: CallContext, _ i: Int) throws -> [Double] {
+    if case .list(let l) = ctx[i] {
+      return try l.items.map { v in
+        if let d = v.asDouble { return d }
+        if let t = try v.tensorArg()?.tensor, let s = t.scalarValue { return Double(s) }
+        throw ScriptError("\(ctx.function.name)() expects numbers, found \(v.typeName)")
+      }
+    }
+    return try ctx.tensor(i).values.map(Double.init)
+  }
+}
+
+/// A progress bar as a script object with `update(step, fields)` and `finish()` methods.
+final class ProgressObject: MNLObject {
+  let bar: ProgressBar
+  init(_ bar: ProgressBar) { self.bar = bar }
+  var typeName: String { "progress_bar" }
+  var fieldNames: [String] { ["update", "finish", "total"] }
+
+  func field(_ name: String) throws -> Value? {
+    let bar = SendableBox(bar)
+    switch name {
+    case "total": return .int(self.bar.total)
+    case "update":
+      return .builtin(
+        BuiltinFunction("update", [.init("step"), .init("fields", default: Value.none)], doc: "Reports progress.") { ctx in
+          var fields: [(String, String)] = []
+          if case .record(let r) = ctx[1] {
+            fields = r.fields.map { k, v in (k, formatField(v)) }
+          }
+          bar.value.update(step: try ctx.int(0), fields: fields)
+          return .none
+        })
+    case "finish":
+      return .builtin(BuiltinFunction("finish", doc: "Ends the progress line.") { _ in
+        bar.value.finish()
+        return .none
+      })
+    default: return nil
+    }
+  }
+}
+
+/// Numbers in progress lines: 4 significant decimals for floats, as they are otherwise.
+private func formatField(_ v: Value) -> String {
+  switch v {
+  case .float(let d): return formatSignificant(d, digits: 4)
+  case .tensor(let t) where t.count == 1: return formatSignificant(Double(t.scalarValue ?? 0), digits: 4)
+  case .string(let s): return s
+  default: return v.display()
+  }
+}
+
+/// Lets a reference be captured by a `@Sendable` built-in body; the interpreter is single-threaded.
+struct SendableBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}

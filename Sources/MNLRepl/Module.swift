@@ -1,1 +1,0 @@
-// MNLRepl module (being written).

@@ -1,0 +1,37 @@
+/// In-place updates for training loops (no allocation when the storage is not shared):
+/// self += scale·other, self *= s, and exponential moving averages. These are float updates:
+/// an integer tensor becomes float32.
+import MNLKernels
+
+extension Tensor {
+  /// self += scale · other (shapes must be equal).
+  public mutating func addScaled(_ other: Tensor, scale: Float) throws {
+    guard shape == other.shape else {
+      throw TensorError.shapeMismatch("addScaled", shape, other.shape, infix: "vs")
+    }
+    withUnsafeMutableBufferPointer { y in
+      Elementwise.addScaled(other.storage.pointer, scale: scale, into: y.baseAddress.unsafelyUnwrapped, count: y.count)
+    }
+    dtype = .float32
+  }
+
+  /// self *= factor.
+  public mutating func scale(by factor: Float) {
+    withUnsafeMutableBufferPointer { y in
+      Elementwise.scale(y.baseAddress.unsafelyUnwrapped, by: factor, count: y.count)
+    }
+    dtype = .float32
+  }
+
+  /// self = decay · self + (1 − decay) · x (shapes must be equal): TensorFlow's
+  /// ExponentialMovingAverage update of a shadow variable.
+  public mutating func movingAverage(toward x: Tensor, decay: Float) throws {
+    guard shape == x.shape else {
+      throw TensorError.shapeMismatch("movingAverage", shape, x.shape, infix: "vs")
+    }
+    withUnsafeMutableBufferPointer { y in
+      Elementwise.movingAverage(y.baseAddress.unsafelyUnwrapped, toward: x.storage.pointer, decay: decay, count: y.count)
+    }
+    dtype = .float32
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// End to end: `mnl scripts/train.mnl` on a real data set (Fashion-MNIST from Debian's
+/// dataset-fashion-mnist), a few hundred steps. Run against a release build: `scripts/test`.
+final class TrainScriptTests: XCTestCase {
+  static let fashionDirectory = "/usr/share/datasets/fashion-mnist"
+
+  func testTrainingOnFashionMNISTLearnsAndSavesItsResults() throws {
+    guard FileManager.default.fileExists(atPath: Self.fashionDirectory + "/train-images-idx3-ubyte.gz") else {
+      throw XCTSkip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist; scripts/setup does it)")
+    }
+    let mnl = try XCTUnwrap(GoldenTests.findExecutable(), "mnl executable not built")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mnl-train-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let checkpoint = dir.appendingPathComponent("fashion.safetensors").path
+
+    let run = try runProcess(
+      mnl, ["scripts/train.mnl", "steps=600", "every=100", "seed=2", "data=\(Self.fashionDirectory)", "out=\(checkpoint)"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+
+    // Plain log lines (stdout is a pipe): "train step 100/600 … loss 0.6 val_acc 0.78 …".
+    let logLines = run.stdout.split(separator: "\n").filter { $0.hasPrefix("train step") && $0.contains("val_acc") }
+    XCTAssertEqual(logLines.count, 6, run.stdout)
+    let losses = logLines.compactMap { number(after: "loss", in: String($0)) }
+    let accuracies = logLines.compactMap { number(after: "val_acc", in: String($0)) }
+    XCTAssertEqual(losses.count, 6)
+    // Single-batch losses are noisy: compare the first log point with the mean of the last three.
+    if let first = losses.first, losses.count == 6 {
+      XCTAssertLessThan(losses.suffix(3).reduce(0, +) / 3, first * 0.8, "loss did not fall: \(losses)")
+    }
+    XCTAssertGreaterThan(accuracies.last ?? 0, 0.72, "validation accuracy too low: \(accuracies)")
+
+    let testLine = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.contains("test accuracy using average model") })
+    let testAccuracy = try XCTUnwrap(Double(testLine.split(separator: " ").last ?? ""))
+    XCTAssertGreaterThan(testAccuracy, 0.70, String(testLine))
+    XCTAssertLessThanOrEqual(testAccuracy, 1.0)
+
+    XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoint))
+    let svg = try String(contentsOfFile: dir.appendingPathComponent("fashion-curves.svg").path, encoding: .utf8)
+    XCTAssertTrue(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"), String(svg.prefix(80)))
+
+    // The checkpoint rebuilds the same network: evaluating it in a fresh process gives the same accuracy.
+    let check = """
+      use "nn"
+      ckpt = load("\(checkpoint)")
+      meta = load_metadata("\(checkpoint)")
+      data = load_mnist("\(Self.fashionDirectory)")
+      print(meta.layer_dimension, meta.step)
+      print(format("{:.4f}", evaluate(ckpt.average, data.test)))
+      """
+    let script = dir.appendingPathComponent("check.mnl").path
+    try check.write(toFile: script, atomically: true, encoding: .utf8)
+    let reload = try runProcess(mnl, [script])
+    XCTAssertEqual(reload.status, 0, reload.stderr)
+    let lines = reload.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.first, "[784, 500, 10] 600")
+    XCTAssertEqual(lines.last.flatMap(Double.init), testAccuracy, reload.stdout)
+  }
+
+  private func number(after key: String, in line: String) -> Double? {
+    let words = line.split(separator: " ")
+    guard let i = words.firstIndex(where: { $0 == key }), i + 1 < words.count else { return nil }
+    return Double(words[i + 1])
+  }
+
+  private func runProcess(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = GoldenTests.repoRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+}

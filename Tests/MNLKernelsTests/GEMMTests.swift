@@ -1,0 +1,201 @@
+import XCTest
+
+@testable import MNLKernels
+
+final class GEMMTests: XCTestCase {
+  static let awkwardSizes = [1, 3, 7, 17, 33, 257, 785]
+  static let transposes = [(false, false), (true, false), (false, true), (true, true)]
+
+  func testAwkwardSizeInEachDimensionForAllTransposes() {
+    for (tA, tB) in Self.transposes {
+      for s in Self.awkwardSizes {
+        assertMatchesReference(GEMMCase(transA: tA, transB: tB, m: s, n: 19, k: 23))
+        assertMatchesReference(GEMMCase(transA: tA, transB: tB, m: 13, n: s, k: 21))
+        assertMatchesReference(GEMMCase(transA: tA, transB: tB, m: 11, n: 18, k: s))
+      }
+    }
+  }
+
+  func testMixedAwkwardSizesForAllTransposes() {
+    let shapes = [
+      (257, 33, 785), (785, 17, 257), (33, 785, 7), (7, 257, 785), (1, 1, 1), (3, 785, 33),
+    ]
+    for (tA, tB) in Self.transposes {
+      for (m, n, k) in shapes {
+        assertMatchesReference(GEMMCase(transA: tA, transB: tB, m: m, n: n, k: k))
+      }
+    }
+  }
+
+  /// The shapes of one MLP training step: forward, weight gradient (Xᵀ·dY), input gradient (dY·Wᵀ).
+  func testTrainingStepShapes() {
+    assertMatchesReference(GEMMCase(m: 100, n: 500, k: 784, bias: true, relu: true))
+    assertMatchesReference(GEMMCase(transA: true, m: 784, n: 500, k: 100))
+    assertMatchesReference(GEMMCase(transB: true, m: 100, n: 784, k: 500))
+    assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true))
+  }
+
+  func testAlphaBetaBiasAndReLU() {
+    // k = 900 spans two depth blocks (beta on the first, bias/ReLU on the last); m = 150
+    // spans several row blocks; n = 70 ends in an edge panel.
+    for (tA, tB) in Self.transposes {
+      for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25), (1, -1)] {
+        for (bias, relu) in [(false, false), (true, false), (false, true), (true, true)] {
+          assertMatchesReference(
+            GEMMCase(
+              transA: tA, transB: tB, m: 150, n: 70, k: 900, alpha: alpha, beta: beta,
+              bias: bias, relu: relu))
+          assertMatchesReference(
+            GEMMCase(
+              transA: tA, transB: tB, m: 5, n: 9, k: 3, alpha: alpha, beta: beta,
+              bias: bias, relu: relu))
+        }
+      }
+    }
+  }
+
+  func testReLUActuallyClampsSomething() {
+    let spec = GEMMCase(m: 20, n: 30, k: 40, bias: true, relu: true)
+    let got = assertMatchesReference(spec)
+    let fixture = GEMMFixture(spec, seed: 1)
+    var zeros = 0
+    for i in 0..<spec.m {
+      for j in 0..<spec.n where got[i * fixture.ldc + j] == 0 { zeros += 1 }
+    }
+    XCTAssertGreaterThan(zeros, spec.m * spec.n / 4, "random inputs should give many negatives")
+  }
+
+  func testLeadingDimensionsLargerThanRows() {
+    for (tA, tB) in Self.transposes {
+      assertMatchesReference(
+        GEMMCase(
+          transA: tA, transB: tB, m: 37, n: 45, k: 61, beta: 0.5, padA: 3, padB: 5, padC: 7,
+          bias: true, relu: true))
+      assertMatchesReference(
+        GEMMCase(transA: tA, transB: tB, m: 160, n: 33, k: 1601, padA: 1, padB: 16, padC: 1))
+    }
+  }
+
+  /// n < 16 with A not transposed takes the dot-product path (GEMMNarrow).
+  func testNarrowOutputsEveryWidth() {
+    for n in 1..<16 {
+      for transB in [false, true] {
+        let spec = GEMMCase(
+          transB: transB, m: 9, n: n, k: 43, alpha: 0.75, beta: n % 2 == 0 ? 0 : 0.5,
+          padA: 2, padB: 1, padC: 3, bias: n % 3 != 0, relu: n % 4 == 1)
+        XCTAssertTrue(
+          GEMMNarrow.applies(transA: false, n: n, k: spec.k), "\(spec) should take the narrow path")
+        assertMatchesReference(spec)
+      }
+    }
+    assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true, threads: 2))
+    assertMatchesReference(GEMMCase(m: 1, n: 15, k: 16, beta: 1))
+  }
+
+  func testManyColumnBlocks() {
+    // n > NC exercises more than one packed-B block.
+    assertMatchesReference(GEMMCase(m: 7, n: 4100, k: 5, beta: 1, bias: true))
+    assertMatchesReference(GEMMCase(transB: true, m: 13, n: 8200, k: 3))
+  }
+
+  func testTwoThreadsMatchOneThreadBitForBit() {
+    let shapes = [
+      (200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784), (1000, 37, 20),
+      (37, 1000, 20),
+    ]
+    for (tA, tB) in Self.transposes {
+      for (m, n, k) in shapes {
+        let spec = GEMMCase(
+          transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.3, beta: 0.3, padC: 2,
+          bias: true, relu: true, threads: 2)
+        let two = assertMatchesReference(spec)
+        let one = GEMMFixture(spec, seed: 1).run(threads: 1)
+        XCTAssertEqual(one, two, "\(spec): one and two threads differ")
+      }
+    }
+  }
+
+  func testAutomaticThreadCountOnALargeProduct() {
+    assertMatchesReference(GEMMCase(m: 300, n: 260, k: 300, beta: 1, bias: true, threads: 0))
+    assertMatchesReference(GEMMCase(m: 3, n: 5, k: 7, threads: 0))
+  }
+
+  func testThreadPlanCoversCOnceWithAtMostTwoWorkers() {
+    let a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    defer { a.deallocate() }
+    for (m, n, threads) in [(5000, 500, 0), (100, 500, 0), (100, 500, 2), (3, 5, 2), (512, 512, 8)] {
+      let op = GEMMOperands(
+        transA: false, transB: false, m: m, n: n, k: 100, alpha: 1, beta: 0, a: a, lda: 100,
+        b: a, ldb: n, c: a, ldc: n, bias: nil, relu: false, narrow: false)
+      let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
+      XCTAssertLessThanOrEqual(workers, 2)
+      XCTAssertLessThanOrEqual(workers, slabs.count)
+      let splitRows = slabs.allSatisfy { $0.n == n }
+      let covered = slabs.map { splitRows ? $0.m : $0.n }.reduce(0, +)
+      XCTAssertEqual(covered, splitRows ? m : n, "m=\(m) n=\(n): slabs must tile C exactly")
+      var expectedStart = a
+      for slab in slabs {
+        XCTAssertEqual(slab.c, expectedStart, "slabs must be contiguous and in order")
+        expectedStart = splitRows ? slab.c + slab.m * n : slab.c + slab.n
+      }
+    }
+    let small = GEMMOperands(
+      transA: false, transB: false, m: 3, n: 5, k: 7, alpha: 1, beta: 0, a: a, lda: 7, b: a,
+      ldb: 5, c: a, ldc: 5, bias: nil, relu: false, narrow: false)
+    XCTAssertEqual(GEMMThreading.plan(small, threads: 0).workers, 1)
+  }
+
+  func testZeroDepthGivesBetaCPlusBias() {
+    for beta in [Float(0), 2] {
+      assertMatchesReference(
+        GEMMCase(m: 9, n: 21, k: 0, beta: beta, padC: 2, bias: true, relu: true))
+      assertMatchesReference(GEMMCase(transA: true, transB: true, m: 4, n: 3, k: 0, beta: beta))
+    }
+  }
+
+  func testZeroAlphaSkipsTheProduct() {
+    assertMatchesReference(GEMMCase(m: 9, n: 21, k: 5, alpha: 0, beta: 0.5, bias: true))
+  }
+
+  func testEmptyAndInvalidSizesLeaveMemoryAlone() {
+    var c = [Float](repeating: 7, count: 16)
+    let a = [Float](repeating: 1, count: 16)
+    let b = [Float](repeating: 1, count: 16)
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else {
+            return
+          }
+          let calls: [(Int, Int, Int, Int, Int, Int)] = [
+            (0, 4, 4, 4, 4, 4), (4, 0, 4, 4, 4, 4),  // empty
+            (-1, 4, 4, 4, 4, 4), (4, -1, 4, 4, 4, 4), (4, 4, -3, 4, 4, 4),  // negative
+            (4, 4, 4, 3, 4, 4), (4, 4, 4, 4, 3, 4), (4, 4, 4, 4, 4, 3),  // short rows
+          ]
+          for (m, n, k, lda, ldb, ldc) in calls {
+            GEMM.sgemm(
+              transA: false, transB: false, m: m, n: n, k: k, a: ap, lda: lda, b: bp, ldb: ldb,
+              beta: 0, c: cp, ldc: ldc)
+          }
+        }
+      }
+    }
+    XCTAssertEqual(c, [Float](repeating: 7, count: 16))
+  }
+
+  func testInterruptStopsBeforeWriting() {
+    let spec = GEMMCase(m: 64, n: 64, k: 64, beta: 1)
+    let fixture = GEMMFixture(spec, seed: 3)
+    Interrupt.request()
+    defer { Interrupt.clear() }
+    XCTAssertEqual(fixture.run(), fixture.c)
+  }
+
+  func testBlockSizesAreBalanced() {
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 784, limit: 256, granule: 1), 196)
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 100, limit: 256, granule: 1), 100)
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 5000, limit: 144, granule: 6), 144)
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 200, limit: 144, granule: 6), 102)
+    XCTAssertEqual(GEMMBlocking.balancedBlock(total: 1000, limit: 800, granule: 1), 500)
+  }
+}
