@@ -258,6 +258,8 @@ extension Parser {
       return try recordLiteral(loc)
     case .end:
       throw error("expected an expression, found end of input")
+    case .symbol(.slashSlash):
+      throw error("expected an expression, found '//' (comments start with '#')")
     default:
       throw expected("an expression")
     }

@@ -116,7 +116,10 @@ struct Parser {
 
   mutating func block(_ what: String) throws -> Block {
     let open = here
-    guard match(.leftBrace) else { throw expected("'{' to start \(what)") }
+    guard match(.leftBrace) else {
+      if check(.colon) { throw error("expected '{' to start \(what), found ':' (blocks use braces: if x > 0 { … })") }
+      throw expected("'{' to start \(what)")
+    }
     return try nested(sensitive: true) { p in
       var statements: [Stmt] = []
       while true {
