@@ -18,7 +18,8 @@ struct MNLCommand: ParsableCommand {
     discussion: "The REPL shows the value of each expression; scripts print only what they print.",
     version: "mnl 0.1.0")
 
-  @Option(name: .customShort("e"), help: "Evaluate code and print the value of its last expression.")
+  // `.unconditional`: code starting with a minus (`-e "-1 + 2"`) is still the value of -e.
+  @Option(name: .customShort("e"), parsing: .unconditional, help: "Evaluate code and print the value of its last expression.")
   var expression: String?
 
   @Argument(help: "The script to run ('-' reads it from standard input; 'repl' starts the REPL).")

@@ -1,8 +1,8 @@
 extension Compiler {
   /// A call. Positional-only calls of user functions write arguments straight into the new
   /// frame; `x.name(args)` calls a record's function field, or else the function `name(x, args)`.
-  func call(_ calleeExpr: Expr, _ args: [Argument], at parenLoc: SourceLocation) throws -> Code {
-    // Errors and tracebacks point at the function's name, not the parenthesis.
+  func call(_ calleeExpr: Expr, _ args: [Argument]) throws -> Code {
+    // Errors and tracebacks point at the function's name.
     let loc = calleeExpr.location
     let positionalCodes = try args.filter { $0.label == nil }.map { try expression($0.value) }
     let keywordCodes = try args.compactMap { a in try a.label.map { ($0, try expression(a.value)) } }

@@ -94,7 +94,7 @@ extension Compiler {
       }
 
     case .call(let callee, let args):
-      return try call(callee, args, at: loc)
+      return try call(callee, args)
 
     case .member(let objectExpr, let name):
       let object = try expression(objectExpr)

@@ -48,8 +48,6 @@ final class Compiler {
     rt.declaredGlobals.contains(name) || rt.globals.value(name) != nil
   }
 
-  func location(_ e: Expr) -> SourceLocation { e.location }
-
   /// A block: runs statements until one signals break/continue/return; its value is the last one's.
   func block(_ statements: [Stmt]) throws -> Code {
     let c = rt.control

@@ -1,6 +1,9 @@
 import MNLTensor
 
-extension Value {
+extension Value: CustomStringConvertible {
+  /// Same as `display()`.
+  public var description: String { display() }
+
   /// The text `print` and `str` produce: strings as they are, everything else as `display()`.
   public var text: String {
     if case .string(let s) = self { return s }

@@ -25,12 +25,6 @@ final class Scope {
     return slotCount - 1
   }
 
-  /// A fresh slot no name refers to (hidden loop state).
-  func hiddenSlot() -> Int {
-    slotCount += 1
-    return slotCount - 1
-  }
-
   enum Resolution {
     case local(depth: Int, slot: Int)
     case global(String)

@@ -1,13 +1,14 @@
-/// Recursive-descent parser. Statements end at a line break or ';'. Inside parentheses,
+/// Recursive-descent parser (statements here, expressions in Parser+Expressions.swift).
+/// Statements end at a line break or `;`. Inside parentheses,
 /// brackets and record braces, line breaks are ignored; inside blocks they end statements.
 struct Parser {
   let file: SourceFile
-  private var tokens: [Token]
-  private var pos = 0
+  var tokens: [Token]
+  var pos = 0
   /// One entry per open bracket: true when line breaks end statements there (blocks).
-  private var lineSensitive: [Bool] = [true]
-  private var depth = 0
-  private static let maxDepth = 200
+  var lineSensitive: [Bool] = [true]
+  var depth = 0
+  static let maxDepth = 200
 
   init(file: SourceFile, tokens: [Token]) {
     self.file = file
@@ -22,22 +23,22 @@ struct Parser {
 
   // MARK: - Token helpers
 
-  private var current: Token { tokens[min(pos, tokens.count - 1)] }
-  private var previous: Token { tokens[max(0, min(pos - 1, tokens.count - 1))] }
+  var current: Token { tokens[min(pos, tokens.count - 1)] }
+  var previous: Token { tokens[max(0, min(pos - 1, tokens.count - 1))] }
 
-  private func location(_ token: Token) -> SourceLocation { SourceLocation(file: file, offset: token.offset) }
-  private var here: SourceLocation { location(current) }
+  func location(_ token: Token) -> SourceLocation { SourceLocation(file: file, offset: token.offset) }
+  var here: SourceLocation { location(current) }
 
-  private mutating func advance() -> Token {
+  mutating func advance() -> Token {
     let t = current
     if pos < tokens.count - 1 { pos += 1 }
     return t
   }
 
-  private func check(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
-  private func check(_ keyword: Keyword) -> Bool { current.kind == .keyword(keyword) }
+  func check(_ symbol: Symbol) -> Bool { current.kind == .symbol(symbol) }
+  func check(_ keyword: Keyword) -> Bool { current.kind == .keyword(keyword) }
 
-  private mutating func match(_ symbol: Symbol) -> Bool {
+  mutating func match(_ symbol: Symbol) -> Bool {
     if check(symbol) {
       _ = advance()
       return true
@@ -45,7 +46,7 @@ struct Parser {
     return false
   }
 
-  private mutating func match(_ keyword: Keyword) -> Bool {
+  mutating func match(_ keyword: Keyword) -> Bool {
     if check(keyword) {
       _ = advance()
       return true
@@ -53,7 +54,7 @@ struct Parser {
     return false
   }
 
-  private func error(_ message: String, at token: Token? = nil) -> Diagnostic {
+  func error(_ message: String, at token: Token? = nil) -> Diagnostic {
     let t = token ?? current
     var d = Diagnostic(message, at: location(t))
     d.isAtEndOfInput = t.kind == .end
@@ -61,15 +62,15 @@ struct Parser {
   }
 
   /// "expected X, found Y"
-  private func expected(_ what: String) -> Diagnostic {
+  func expected(_ what: String) -> Diagnostic {
     error("expected \(what), found \(current.quoted)")
   }
 
-  private mutating func expect(_ symbol: Symbol, _ what: String) throws {
+  mutating func expect(_ symbol: Symbol, _ what: String) throws {
     guard match(symbol) else { throw expected(what) }
   }
 
-  private mutating func identifier(_ what: String) throws -> String {
+  mutating func identifier(_ what: String) throws -> String {
     if case .identifier(let name) = current.kind {
       _ = advance()
       return name
@@ -81,9 +82,9 @@ struct Parser {
   }
 
   /// A line break before the current token ends the construct (inside blocks only).
-  private var atLineBreak: Bool { (lineSensitive.last ?? true) && current.startsLine }
+  var atLineBreak: Bool { (lineSensitive.last ?? true) && current.startsLine }
 
-  private mutating func nested<T>(sensitive: Bool, _ body: (inout Parser) throws -> T) throws -> T {
+  mutating func nested<T>(sensitive: Bool, _ body: (inout Parser) throws -> T) throws -> T {
     depth += 1
     guard depth <= Parser.maxDepth else { throw error("code is nested too deeply") }
     lineSensitive.append(sensitive)
@@ -106,16 +107,19 @@ struct Parser {
     }
   }
 
-  private mutating func endOfStatement() throws {
+  mutating func endOfStatement() throws {
     if match(.semicolon) || current.kind == .end || check(.rightBrace) || current.startsLine { return }
     // A statement ending in a block may be followed on the same line: `fn f() { … } f()`.
     if previous.kind == .symbol(.rightBrace) { return }
     throw expected("a line break or ';' after the statement")
   }
 
-  private mutating func block(_ what: String) throws -> Block {
+  mutating func block(_ what: String) throws -> Block {
     let open = here
-    guard match(.leftBrace) else { throw expected("'{' to start \(what)") }
+    guard match(.leftBrace) else {
+      if check(.colon) { throw error("expected '{' to start \(what), found ':' (blocks use braces: if x > 0 { … })") }
+      throw expected("'{' to start \(what)")
+    }
     return try nested(sensitive: true) { p in
       var statements: [Stmt] = []
       while true {
@@ -132,7 +136,7 @@ struct Parser {
     }
   }
 
-  private mutating func statement() throws -> Stmt {
+  mutating func statement() throws -> Stmt {
     let start = current
     let loc = location(start)
     if case .keyword(let k) = start.kind {
@@ -194,11 +198,9 @@ struct Parser {
     if check(.comma) {
       var targets = [first]
       while match(.comma) { targets.append(try expression()) }
-      if check(.equal) {
-        let eq = advance()
+      if match(.equal) {
         for t in targets { try validateTarget(t) }
         let value = try tupleOrExpression()
-        _ = eq
         return Stmt(.assign(targets: targets, value: value), loc)
       }
       throw expected("'=' after the assignment targets")
@@ -236,7 +238,7 @@ struct Parser {
   }
 
   /// `a, b` on the right of '=' makes a list (so `a, b = b, a` swaps).
-  private mutating func tupleOrExpression() throws -> Expr {
+  mutating func tupleOrExpression() throws -> Expr {
     let first = try expression()
     guard check(.comma) else { return first }
     var items = [first]
@@ -244,7 +246,7 @@ struct Parser {
     return Expr(.list(items), first.location)
   }
 
-  private func validateTarget(_ e: Expr) throws {
+  func validateTarget(_ e: Expr) throws {
     switch e.kind {
     case .name, .member, .index: return
     default:
@@ -255,7 +257,7 @@ struct Parser {
   }
 
   /// After `{`: a record if `}` or `name:` / `"key":` follows.
-  private func looksLikeRecord() -> Bool {
+  func looksLikeRecord() -> Bool {
     guard pos + 2 < tokens.count else { return pos + 1 < tokens.count && tokens[pos + 1].kind == .symbol(.rightBrace) }
     let next = tokens[pos + 1].kind
     if next == .symbol(.rightBrace) { return true }
@@ -265,7 +267,7 @@ struct Parser {
     }
   }
 
-  private mutating func functionRest(name: String?, location: SourceLocation) throws -> FunctionDecl {
+  mutating func functionRest(name: String?, location: SourceLocation) throws -> FunctionDecl {
     guard match(.leftParen) else { throw expected("'(' to start the parameter list") }
     let parameters: [Parameter] = try nested(sensitive: false) { p in
       var params: [Parameter] = []
@@ -292,360 +294,6 @@ struct Parser {
     }
     let body = try block("the function body")
     return FunctionDecl(name: name, parameters: parameters, body: body, location: location)
-  }
-
-  // MARK: - Expressions
-
-  mutating func expression() throws -> Expr {
-    try nested(sensitive: lineSensitive.last ?? true) { p in try p.or() }
-  }
-
-  private mutating func or() throws -> Expr {
-    var left = try and()
-    while !atLineBreak, check(.or) {
-      let loc = here
-      _ = advance()
-      left = Expr(.or(left, try and()), loc)
-    }
-    return left
-  }
-
-  private mutating func and() throws -> Expr {
-    var left = try not()
-    while !atLineBreak, check(.and) {
-      let loc = here
-      _ = advance()
-      left = Expr(.and(left, try not()), loc)
-    }
-    return left
-  }
-
-  private mutating func not() throws -> Expr {
-    if check(.not) {
-      let loc = here
-      _ = advance()
-      return Expr(.not(try nested(sensitive: lineSensitive.last ?? true) { p in try p.not() }), loc)
-    }
-    return try comparison()
-  }
-
-  private mutating func comparisonOperator() -> (BinaryOperator, negated: Bool)? {
-    if atLineBreak { return nil }
-    switch current.kind {
-    case .symbol(.equalEqual): return (.equal, false)
-    case .symbol(.bangEqual): return (.notEqual, false)
-    case .symbol(.less): return (.less, false)
-    case .symbol(.lessEqual): return (.lessEqual, false)
-    case .symbol(.greater): return (.greater, false)
-    case .symbol(.greaterEqual): return (.greaterEqual, false)
-    case .keyword(.in): return (.contains, false)
-    case .keyword(.not):
-      if pos + 1 < tokens.count, tokens[pos + 1].kind == .keyword(.in) { return (.contains, true) }
-      return nil
-    default: return nil
-    }
-  }
-
-  private mutating func comparison() throws -> Expr {
-    let left = try range()
-    guard let (op, negated) = comparisonOperator() else { return left }
-    let loc = here
-    _ = advance()
-    if negated { _ = advance() }
-    let right = try range()
-    if comparisonOperator() != nil {
-      throw error("comparisons cannot be chained; combine them with 'and'")
-    }
-    let e = Expr(.binary(op, left, right), loc)
-    return negated ? Expr(.not(e), loc) : e
-  }
-
-  private mutating func range() throws -> Expr {
-    let left = try additive()
-    if !atLineBreak, check(.dotDot) {
-      let loc = here
-      _ = advance()
-      return Expr(.range(left, try additive()), loc)
-    }
-    return left
-  }
-
-  private mutating func additive() throws -> Expr {
-    var left = try multiplicative()
-    while !atLineBreak {
-      let op: BinaryOperator
-      if check(.plus) { op = .add } else if check(.minus) { op = .subtract } else { break }
-      let loc = here
-      _ = advance()
-      left = Expr(.binary(op, left, try multiplicative()), loc)
-    }
-    return left
-  }
-
-  private mutating func multiplicative() throws -> Expr {
-    var left = try unary()
-    while !atLineBreak {
-      let op: BinaryOperator
-      switch current.kind {
-      case .symbol(.star): op = .multiply
-      case .symbol(.slash): op = .divide
-      case .symbol(.slashSlash): op = .floorDivide
-      case .symbol(.percent): op = .modulo
-      case .symbol(.at): op = .matmul
-      default: return left
-      }
-      let loc = here
-      _ = advance()
-      left = Expr(.binary(op, left, try unary()), loc)
-    }
-    return left
-  }
-
-  private mutating func unary() throws -> Expr {
-    if check(.minus) || check(.plus) {
-      let op: UnaryOperator = check(.minus) ? .negate : .plus
-      let loc = here
-      _ = advance()
-      let operand = try nested(sensitive: lineSensitive.last ?? true) { p in try p.unary() }
-      // Fold negative literals so `-9223372036854775808`-style limits and constants stay cheap.
-      if op == .negate, case .literal(.float(let v)) = operand.kind { return Expr(.literal(.float(-v)), loc) }
-      if op == .negate, case .literal(.int(let v)) = operand.kind { return Expr(.literal(.int(-v)), loc) }
-      return Expr(.unary(op, operand), loc)
-    }
-    return try power()
-  }
-
-  private mutating func power() throws -> Expr {
-    let base = try postfix()
-    if !atLineBreak, check(.starStar) {
-      let loc = here
-      _ = advance()
-      // Right-associative, and binds tighter than a unary minus on its left: -2 ** 2 == -4.
-      let exponent = try nested(sensitive: lineSensitive.last ?? true) { p in try p.unary() }
-      return Expr(.binary(.power, base, exponent), loc)
-    }
-    return base
-  }
-
-  private mutating func postfix() throws -> Expr {
-    var e = try primary()
-    while true {
-      if check(.dot) {
-        _ = advance()
-        let loc = here
-        let name = try identifier("a field name after '.'")
-        e = Expr(.member(e, name), loc)
-      } else if !current.startsLine, check(.leftParen) {
-        _ = advance()
-        e = Expr(.call(e, try arguments()), e.location)
-      } else if !current.startsLine, check(.leftBracket) {
-        let loc = here
-        _ = advance()
-        e = Expr(.index(e, try indices()), loc)
-      } else {
-        return e
-      }
-    }
-  }
-
-  private mutating func arguments() throws -> [Argument] {
-    try nested(sensitive: false) { p in
-      var args: [Argument] = []
-      var sawKeyword = false
-      while !p.check(.rightParen) {
-        let loc = p.here
-        var label: String?
-        // `name: value`, or Python's `name=value`.
-        if case .identifier(let name) = p.current.kind, p.pos + 1 < p.tokens.count,
-          p.tokens[p.pos + 1].kind == .symbol(.colon) || p.tokens[p.pos + 1].kind == .symbol(.equal)
-        {
-          label = name
-          _ = p.advance()
-          _ = p.advance()
-          if args.contains(where: { $0.label == name }) {
-            throw Diagnostic("keyword argument '\(name)' is given twice", at: loc)
-          }
-          sawKeyword = true
-        } else if sawKeyword {
-          throw p.error("positional argument after a keyword argument")
-        }
-        args.append(Argument(label: label, value: try p.expression(), location: loc))
-        if !p.match(.comma) { break }
-      }
-      try p.expect(.rightParen, "',' or ')' after the arguments")
-      return args
-    }
-  }
-
-  private mutating func indices() throws -> [IndexExpr] {
-    try nested(sensitive: false) { p in
-      var items: [IndexExpr] = []
-      repeat {
-        if p.check(.rightBracket) && !items.isEmpty { break }
-        items.append(try p.indexItem())
-      } while p.match(.comma)
-      try p.expect(.rightBracket, "',' or ']' after the index")
-      return items
-    }
-  }
-
-  private mutating func indexItem() throws -> IndexExpr {
-    var start: Expr?
-    if !check(.colon) {
-      start = try expression()
-      if !check(.colon) { return .single(start ?? Expr(.literal(.none), here)) }
-    }
-    _ = advance()  // ':'
-    var end: Expr?
-    var step: Expr?
-    if !check(.colon) && !check(.comma) && !check(.rightBracket) { end = try expression() }
-    if match(.colon) {
-      if !check(.comma) && !check(.rightBracket) { step = try expression() }
-    }
-    return .slice(start: start, end: end, step: step)
-  }
-
-  private mutating func primary() throws -> Expr {
-    let t = current
-    let loc = location(t)
-    switch t.kind {
-    case .int(let v):
-      _ = advance()
-      return Expr(.literal(.int(v)), loc)
-    case .float(let v):
-      _ = advance()
-      return Expr(.literal(.float(v)), loc)
-    case .string(let s):
-      _ = advance()
-      return Expr(.literal(.string(s)), loc)
-    case .interpolated(let pieces):
-      _ = advance()
-      return Expr(.interpolated(try interpolation(pieces)), loc)
-    case .identifier(let name):
-      _ = advance()
-      return Expr(.name(name), loc)
-    case .keyword(.true):
-      _ = advance()
-      return Expr(.literal(.bool(true)), loc)
-    case .keyword(.false):
-      _ = advance()
-      return Expr(.literal(.bool(false)), loc)
-    case .keyword(.none):
-      _ = advance()
-      return Expr(.literal(.none), loc)
-    case .keyword(.fn):
-      _ = advance()
-      return Expr(.function(try functionRest(name: nil, location: loc)), loc)
-    case .keyword(.if):
-      return try ifExpression()
-    case .symbol(.leftParen):
-      _ = advance()
-      return try nested(sensitive: false) { p in
-        let e = try p.expression()
-        try p.expect(.rightParen, "')' to close '('")
-        return e
-      }
-    case .symbol(.leftBracket):
-      _ = advance()
-      return try listLiteral(loc)
-    case .symbol(.leftBrace):
-      if !looksLikeRecord() { return Expr(.block(try block("a block")), loc) }
-      _ = advance()
-      return try recordLiteral(loc)
-    case .end:
-      throw error("expected an expression, found end of input")
-    default:
-      throw expected("an expression")
-    }
-  }
-
-  private mutating func ifExpression() throws -> Expr {
-    let loc = here
-    _ = advance()  // 'if'
-    let condition = try expression()
-    let then = try block("the 'if' body")
-    if case .identifier("elif") = current.kind { throw error("write 'else if' instead of 'elif'") }
-    // `else` may sit on the next line after the closing brace.
-    if check(.else) {
-      _ = advance()
-      if check(.if) {
-        let elseIf = try ifExpression()
-        let b = Block(statements: [Stmt(.expression(elseIf), elseIf.location)], location: elseIf.location)
-        return Expr(.ifElse(condition: condition, then: then, otherwise: b), loc)
-      }
-      return Expr(.ifElse(condition: condition, then: then, otherwise: try block("the 'else' body")), loc)
-    }
-    return Expr(.ifElse(condition: condition, then: then, otherwise: nil), loc)
-  }
-
-  private mutating func listLiteral(_ loc: SourceLocation) throws -> Expr {
-    try nested(sensitive: false) { p in
-      var items: [Expr] = []
-      if p.match(.rightBracket) { return Expr(.list([]), loc) }
-      let first = try p.expression()
-      if p.match(.for) {
-        var variables = [try p.identifier("a loop variable name")]
-        while p.match(.comma) { variables.append(try p.identifier("a loop variable name")) }
-        guard p.match(.in) else { throw p.expected("'in' in the list comprehension") }
-        let iterable = try p.expression()
-        var condition: Expr?
-        if p.match(.if) { condition = try p.expression() }
-        try p.expect(.rightBracket, "']' to close the list comprehension")
-        return Expr(
-          .comprehension(element: first, variables: variables, iterable: iterable, condition: condition), loc)
-      }
-      items.append(first)
-      while p.match(.comma) {
-        if p.check(.rightBracket) { break }
-        items.append(try p.expression())
-      }
-      try p.expect(.rightBracket, "',' or ']' in the list")
-      return Expr(.list(items), loc)
-    }
-  }
-
-  private mutating func recordLiteral(_ loc: SourceLocation) throws -> Expr {
-    try nested(sensitive: false) { p in
-      var fields: [(String, Expr)] = []
-      while !p.check(.rightBrace) {
-        let keyLoc = p.here
-        let key: String
-        switch p.current.kind {
-        case .identifier(let name): key = name
-        case .string(let s): key = s
-        case .keyword(let k): key = k.rawValue
-        default: throw p.expected("a field name in the record")
-        }
-        _ = p.advance()
-        if fields.contains(where: { $0.0 == key }) {
-          throw Diagnostic("field '\(key)' appears twice in the record", at: keyLoc)
-        }
-        try p.expect(.colon, "':' after the field name")
-        fields.append((key, try p.expression()))
-        if !p.match(.comma) { break }
-      }
-      try p.expect(.rightBrace, "',' or '}' in the record")
-      return Expr(.record(fields), loc)
-    }
-  }
-
-  /// Parses each `{expr}` of an f-string from its place in the source.
-  private mutating func interpolation(_ pieces: [InterpolationPiece]) throws -> [InterpolatedPart] {
-    var parts: [InterpolatedPart] = []
-    for piece in pieces {
-      switch piece {
-      case .text(let s): parts.append(.text(s))
-      case .expression(let start, let end, let spec):
-        var sub = Parser(file: file, tokens: try Lexer.tokenize(file, start: start, end: end))
-        sub.depth = depth
-        let e = try sub.nested(sensitive: false) { p in try p.expression() }
-        guard sub.current.kind == .end else {
-          throw sub.error("expected '}' or ':' after the f-string expression, found \(sub.current.quoted)")
-        }
-        parts.append(.value(e, spec: spec))
-      }
-    }
-    return parts
   }
 }
 
