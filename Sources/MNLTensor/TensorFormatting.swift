@@ -4,12 +4,12 @@
 /// commas, every element in one shared format, right-aligned in columns:
 ///
 ///     Tensor[2, 3] f32
-///     [[ 0.50,  1.25, -2.00],
-///      [ 1.00,  0.00,  3.00]]
+///     [[ 0.5 ,  1.25, -2.  ],
+///      [ 1.  ,  0.  ,  3.  ]]
 ///
-/// The format is chosen from the printed values like NumPy's `floatmode="maxprec_equal"`: at
-/// most `precision` decimals, trailing zeros trimmed equally for all elements, so whole floats
-/// print as `1.`, `2.` and integer dtypes as `1`, `2`. Scientific notation (`1.5e-05`) is used
+/// The format is chosen from the printed values like NumPy's default `floatmode="maxprec"`: at
+/// most `precision` decimals, each element with only the digits it needs and padded on the
+/// right so that the decimal points line up; whole floats print as `1.`, integer dtypes as `1`. Scientific notation (`1.5e-05`) is used
 /// when the largest magnitude is ≥ 1e8, the smallest non-zero one < 1e-4, or their ratio > 1000
 /// (NumPy's rule). Tensors with more than `threshold` elements are summarised: each axis longer
 /// than 2·edgeItems shows its first and last `edgeItems` entries around `...`. Rows wrap at
@@ -134,8 +134,12 @@ struct ElementFormatter {
     case .integer:
       return formatElement(v)
     case .fixed(let digits):
-      let text = String(format: "%.\(digits)f", Double(v))
-      return digits == 0 ? text + "." : text
+      // Trim this element's trailing zeros, then pad to the shared digit count (NumPy: "0.5 ").
+      var text = String(format: "%.\(digits)f", Double(v))
+      if digits == 0 { return text + "." }
+      let kept = trimmedDigits(text, before: nil)
+      text.removeLast(digits - kept)
+      return text + String(repeating: " ", count: digits - kept)
     case .scientific(let digits):
       let text = String(format: "%.\(digits)e", Double(v))
       guard digits == 0, let e = text.firstIndex(of: "e") else { return text }

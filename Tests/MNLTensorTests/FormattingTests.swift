@@ -10,8 +10,8 @@ final class FormattingTests: XCTestCase {
       x.description,
       """
       Tensor[2, 3] f32
-      [[ 0.50,  1.25, -2.00],
-       [ 1.00,  0.00,  3.00]]
+      [[ 0.5 ,  1.25, -2.  ],
+       [ 1.  ,  0.  ,  3.  ]]
       """)
   }
 
@@ -25,9 +25,9 @@ final class FormattingTests: XCTestCase {
   }
 
   func testPrecisionTrimmingAndSpecialValues() throws {
-    XCTAssertEqual(try Tensor(shape: [2], values: [1.0 / 3, 0.5]).description, "Tensor[2] f32\n[0.3333, 0.5000]")
+    XCTAssertEqual(try Tensor(shape: [2], values: [1.0 / 3, 0.5]).description, "Tensor[2] f32\n[0.3333, 0.5   ]")
     XCTAssertEqual(
-      try Tensor(shape: [2], values: [1.0 / 3, 0.5]).format(precision: 2), "Tensor[2] f32\n[0.33, 0.50]")
+      try Tensor(shape: [2], values: [1.0 / 3, 0.5]).format(precision: 2), "Tensor[2] f32\n[0.33, 0.5 ]")
     XCTAssertEqual(
       try Tensor(shape: [3], values: [.nan, -.infinity, 1.5]).description,
       "Tensor[3] f32\n[ nan, -inf,  1.5]")

@@ -86,6 +86,8 @@ def main():
 
         # 3. Ctrl-C at the prompt clears the line (bash-like) and stays at the same cell.
         child.send("this is not valid")
+        # Like a person, press Ctrl-C once the text is on screen (not while it is still queued).
+        expect(child, "this is not valid", "typed text echoed")
         child.sendintr()
         expect(child, r"\^C", "^C echo at the prompt")
         expect(child, r"\[9\]: ", "fresh prompt after ^C")
