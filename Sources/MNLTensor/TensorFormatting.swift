@@ -46,6 +46,15 @@ extension Tensor: CustomStringConvertible {
     return header + "\n" + body
   }
 
+  /// A one-line form for a tensor shown inside a list or record: `tensor([2., 4., 6.])` when
+  /// it has at most 8 elements, else just `Tensor[784, 500] f32`; a 0-d tensor is its number.
+  public var inlineDescription: String {
+    if rank == 0 { return format() }
+    if count > 8 { return "Tensor\(formatShape(shape)) \(dtype.shortName)" }
+    let rows = format(lineWidth: .max / 4).split(separator: "\n").dropFirst()
+    return "tensor(" + rows.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") + ")"
+  }
+
   private func collectVisible(
     _ shown: [[Int?]], _ strides: [Int], axis: Int, offset: Int, into values: inout [Float]
   ) {

@@ -57,6 +57,9 @@ extension Value: CustomStringConvertible {
       seen.removeLast()
     case .function(let f): out += "<fn \(f.signature)>"
     case .builtin(let b): out += "<builtin \(b.name)>"
+    case .tensor(let t) where !seen.isEmpty:
+      // Inside a list or record: one line, so the container stays readable.
+      out += t.inlineDescription
     case .tensor(let t):
       out += ValueExtensions.first { $0.describe(v) } ?? "<tensor \(formatShape(t.shape)) \(t.dtype.rawValue)>"
     case .object(let o):
