@@ -41,7 +41,7 @@ final class DigitPreprocessingTests: XCTestCase {
   func testMNISTDigitsStayMNISTLike() throws {
     let dir = TestSupport.mnistDirectory
     guard FileManager.default.fileExists(atPath: dir + "/t10k-images-idx3-ubyte.gz") else {
-      throw XCTSkip("MNIST is not at \(dir)")
+      throw TestSupport.missingPrerequisite("MNIST is not at \(dir)")
     }
     let test = try MNISTDataSet.load(directory: dir, validation: 0).test
     var similarities: [Float] = []

@@ -10,7 +10,7 @@ final class GetDataScriptTests: XCTestCase {
   func testCopiesFromTheMirrorVerifiesAndSkipsGoodFiles() throws {
     let mirror = TestSupport.mnistDirectory
     guard FileManager.default.fileExists(atPath: mirror + "/train-labels-idx1-ubyte.gz") else {
-      throw XCTSkip("MNIST is not at \(mirror)")
+      throw TestSupport.missingPrerequisite("MNIST is not at \(mirror)")
     }
     let dest = try TestSupport.temporaryDirectory(self) + "/mnist"
     let first = try TestSupport.run(script, [dest], environment: ["MNIST_MIRROR": mirror])
@@ -30,7 +30,7 @@ final class GetDataScriptTests: XCTestCase {
   func testFailuresNameTheFileAndExitNonZero() throws {
     let mirror = TestSupport.mnistDirectory
     guard FileManager.default.fileExists(atPath: mirror + "/train-labels-idx1-ubyte.gz") else {
-      throw XCTSkip("MNIST is not at \(mirror)")
+      throw TestSupport.missingPrerequisite("MNIST is not at \(mirror)")
     }
     let root = try TestSupport.temporaryDirectory(self)
     let badMirror = root + "/mirror"

@@ -27,7 +27,7 @@ final class GzipTests: XCTestCase {
   }
 
   func testReadsFilesWrittenByGzip() throws {
-    guard let gzip = TestSupport.which("gzip") else { throw XCTSkip("gzip is not installed") }
+    guard let gzip = TestSupport.which("gzip") else { throw TestSupport.missingPrerequisite("gzip is not installed") }
     let dir = try TestSupport.temporaryDirectory(self)
     try TestSupport.write(sample, to: dir + "/x")
     XCTAssertEqual(try TestSupport.run(gzip, ["-9", dir + "/x"]).status, 0)

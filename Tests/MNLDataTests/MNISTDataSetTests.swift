@@ -101,7 +101,7 @@ final class MNISTDataSetTests: XCTestCase {
   func testRealMNIST() throws {
     let dir = TestSupport.mnistDirectory
     guard FileManager.default.fileExists(atPath: dir + "/train-images-idx3-ubyte.gz") else {
-      throw XCTSkip("MNIST is not at \(dir)")
+      throw TestSupport.missingPrerequisite("MNIST is not at \(dir)")
     }
     let rssBefore = residentMegabytes()
     let start = Date()
@@ -140,7 +140,7 @@ final class MNISTDataSetTests: XCTestCase {
   func testFashionMNIST() throws {
     let dir = TestSupport.fashionDirectory
     guard FileManager.default.fileExists(atPath: dir) else {
-      throw XCTSkip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+      throw TestSupport.missingPrerequisite("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
     }
     let data = try MNISTDataSet.load(directory: dir, validation: 5000)
     XCTAssertEqual([data.train.count, data.validation.count, data.test.count], [55000, 5000, 10000])

@@ -53,7 +53,7 @@ final class PGMTests: XCTestCase {
   }
 
   func testNetpbmToolsReadWhatWeWrite() throws {
-    guard let pgmtopgm = TestSupport.which("pamfile") else { throw XCTSkip("netpbm is not installed") }
+    guard let pgmtopgm = TestSupport.which("pamfile") else { throw TestSupport.missingPrerequisite("netpbm is not installed") }
     let dir = try TestSupport.temporaryDirectory(self)
     try PGM.write(dir + "/n.pgm", image: try Tensor(shape: [3, 5], values: .init(repeating: 0.5, count: 15)))
     let result = try TestSupport.run(pgmtopgm, [dir + "/n.pgm"])

@@ -175,7 +175,7 @@ final class PNGTests: XCTestCase {
   func testFilesWrittenByImageMagickNow() throws {
     guard let convert = TestSupport.which("convert"),
       (try? TestSupport.run(convert, ["-version"]))?.output.contains("ImageMagick") == true
-    else { throw XCTSkip("ImageMagick is not installed (apt-get install imagemagick)") }
+    else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
     let dir = try TestSupport.temporaryDirectory(self)
     let base = dir + "/base.pgm"
     let draw = [

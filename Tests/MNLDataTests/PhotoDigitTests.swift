@@ -11,7 +11,7 @@ final class PhotoDigitTests: XCTestCase {
   func testNoisyPaperPhotoMatchesACleanRendering() throws {
     guard let convert = TestSupport.which("convert"),
       (try? TestSupport.run(convert, ["-version"]))?.output.contains("ImageMagick") == true
-    else { throw XCTSkip("ImageMagick is not installed (apt-get install imagemagick)") }
+    else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
     let dir = try TestSupport.temporaryDirectory(self)
     for digit in 0...9 {
       let photo = dir + "/photo\(digit).png"

@@ -178,7 +178,7 @@ final class SafetensorsTests: XCTestCase {
 
   func testPythonReadsMNLFilesAndMNLReadsPythonFiles() throws {
     guard let python = try python() else {
-      throw XCTSkip("python3 with safetensors and numpy is not available (pip install safetensors numpy)")
+      throw TestSupport.missingPrerequisite("python3 with safetensors and numpy is not available (pip install safetensors numpy)")
     }
     let dir = try TestSupport.temporaryDirectory(self)
     let ours = dir + "/mnl.safetensors"

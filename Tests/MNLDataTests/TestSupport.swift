@@ -5,6 +5,18 @@ import XCTest
 
 /// Paths and helpers shared by the data tests.
 enum TestSupport {
+  /// A test that needs something the machine lacks (a tool, a data set) is skipped on a
+  /// developer's machine, but fails in CI, where scripts/setup must have installed it.
+  static func missingPrerequisite(_ reason: String) -> any Error {
+    if ProcessInfo.processInfo.environment["CI"] != nil { return PrerequisiteMissingInCI(reason: reason) }
+    return XCTSkip(reason)
+  }
+
+  struct PrerequisiteMissingInCI: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "CI lacks a test prerequisite: \(reason)" }
+  }
+
   /// The repository root, found from this file's location (Tests/MNLDataTests/…).
   static let repoRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
