@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "MNLDataTests", dependencies: ["MNLData", "MNLTensor"]),
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage"]),
-    .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLData", "MNLTensor"]),
+    .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLLanguage", "MNLData", "MNLTensor"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]

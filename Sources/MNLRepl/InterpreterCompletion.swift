@@ -28,11 +28,8 @@ struct InterpreterCompletionSource: CompletionSource {
       guard let next = field(of: value, name) else { return nil }
       value = next
     }
-    switch value {
-    case .record(let record): return record.keys
-    case .object(let object): return object.fieldNames
-    default: return nil
-    }
+    let names = value.memberNames  // record fields, object fields, tensor members (shape, T, …)
+    return names.isEmpty ? nil : names
   }
 
   private func field(of value: Value, _ name: String) -> Value? {

@@ -1,4 +1,5 @@
 import Testing
+import MNLLanguage
 @testable import MNLRepl
 
 struct FakeSession: CompletionSource {
@@ -52,5 +53,20 @@ struct FakeSession: CompletionSource {
     #expect(complete("ds = load_mnist(\"data/mn") == .fileNames)
     #expect(complete("s = \"done\" + ne") == .candidates(["net", "network_size"], appendSpace: false))
     #expect(!Completer.isInFileName(":load"))
+  }
+}
+
+/// The real session's completion source: fields come from the interpreter's values.
+@Suite struct InterpreterCompletionSourceTests {
+  @Test func membersOfTensorsRecordsAndNestedRecords() throws {
+    let interpreter = Interpreter()
+    _ = try interpreter.evaluateCell(source: "w = zeros([2, 3])\nnet = {layer: {w: w}, n: 1}", name: "<test>")
+    let source = InterpreterCompletionSource(session: { interpreter })
+    #expect(source.fieldNames(ofPath: ["w"])?.contains("shape") == true)
+    #expect(source.fieldNames(ofPath: ["w"])?.contains("T") == true)
+    #expect(source.fieldNames(ofPath: ["net"]) == ["layer", "n"])
+    #expect(source.fieldNames(ofPath: ["net", "layer"]) == ["w"])
+    #expect(source.fieldNames(ofPath: ["net", "n"]) == nil)
+    #expect(source.fieldNames(ofPath: ["nothing"]) == nil)
   }
 }
