@@ -63,8 +63,8 @@ struct TensorExtension: ValueExtension {
     }
     let specs = try indices.map(indexSpec)
     base = .none  // drop our reference so the assignment below mutates in place (no copy)
+    defer { base = .tensor(target) }  // also on error: the variable keeps its tensor
     try target.assign(specs, value)
-    base = .tensor(target)
     return true
   }
 
