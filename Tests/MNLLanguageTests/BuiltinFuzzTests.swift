@@ -1,0 +1,190 @@
+import Foundation
+import MNLKernels
+import XCTest
+
+@testable import MNLLanguage
+
+/// Every built-in, operator, index and gradient call with hostile arguments must give a value or
+/// a thrown error, never a trap. Calls are mnl source text, so a failing one can be replayed with
+/// `mnl -e`; set MNL_FUZZ_LOG=1 to print each call to stderr before it runs (the last line
+/// printed before a crash is the culprit).
+final class BuiltinFuzzTests: XCTestCase {
+  /// Deterministic xorshift generator, so a failure can be reproduced.
+  struct Rng {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state ^= state << 13
+      state ^= state >> 7
+      state ^= state << 17
+      return state
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+  }
+
+  /// Hostile values as source text. `r0`…`r7` hold results of earlier calls.
+  static let pool = [
+    "0", "1", "-1", "2", "2147483648", "(-9223372036854775807 - 1)", "9223372036854775807", "1e300", "-1e-300",
+    "float(\"nan\")", "float(\"inf\")", "-float(\"inf\")", "0.5", "\"\"", "\"x\"", "\"sub/x\"", "\"int32\"",
+    "\"uint8\"", "\"float32\"", "\"{:999999999d}\"", "\"{:.1000000f}\"", "\"{}{0}{:>}{:x}\"", "none", "true",
+    "[]", "[[]]", "[1, [2]]", "[[1, 2], [3]]", "[[[[1]]]]", "{w: 1}", "{a: {b: [1]}, c: \"s\"}",
+    "[100000, 100000, 100000]", "[-1]", "[0, 5]", "[3000000000]", "[2, -1]", "[1.5, none]",
+    "[float(\"nan\"), 1]", "tensor(1.5)", "zeros([0])", "ones([1])", "tensor([1, 2, 3])",
+    "tensor([[1, 2, 3], [4, 5, 6]])", "zeros([0, 3])", "ones([1, 1, 1, 1])",
+    "tensor([1, 2, 3], dtype = \"int32\")", "tensor([[0, 255]], dtype = \"uint8\")",
+    "tensor([float(\"nan\"), float(\"inf\"), -1])", "tensor([-9e18, 9e18, 3e9])", "tensor([[float(\"nan\"), 1], [float(\"inf\"), 0]])",
+    "ones([28, 28])", "fn(x) { x }", "fn() { none }",
+    "fn(a, b) { a @ b }", "fn(x) { error(\"boom\") }", "len", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
+  ]
+
+  static let keywordNames = ["dtype", "axis", "shape", "n", "step", "end", "keepdims", "svg", "title", "every", "zz"]
+
+  /// Built-ins that would stop the test or wait for the keyboard.
+  static let skipped: Set<String> = ["exit", "input"]
+
+  var log = ProcessInfo.processInfo.environment["MNL_FUZZ_LOG"] != nil
+
+  func makeInterpreter() -> Interpreter {
+    let interp = Interpreter(output: OutputSink { _ in })
+    interp.maxCallDepth = 500
+    for i in 0..<8 { interp.setGlobal("r\(i)", .none) }
+    return interp
+  }
+
+  /// Runs one cell; errors are expected, a trap ends the test process. A watchdog interrupts
+  /// runaway loops in user code.
+  @discardableResult
+  func survive(_ source: String, _ interp: Interpreter) -> Value? {
+    if log { FileHandle.standardError.write(Data((source + "\n").utf8)) }
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      if done.wait(timeout: .now() + 2) == .timedOut { Interrupt.request() }
+    }
+    let value = try? interp.evaluateCell(source: source, name: "fuzz")
+    done.signal()
+    Interrupt.clear()
+    return value
+  }
+
+  /// Runs in a fresh temporary directory, so paths like "x" or "sub/x" given to save() and
+  /// friends land there and never touch real files.
+  func inTemporaryDirectory(_ body: () throws -> Void) rethrows {
+    let fm = FileManager.default
+    let dir = fm.temporaryDirectory.appendingPathComponent("mnl-fuzz-\(UUID().uuidString)")
+    try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    let previous = fm.currentDirectoryPath
+    fm.changeCurrentDirectoryPath(dir.path)
+    defer {
+      fm.changeCurrentDirectoryPath(previous)
+      try? fm.removeItem(at: dir)
+    }
+    try body()
+  }
+
+  func pick(_ rng: inout Rng) -> String { Self.pool[rng.below(Self.pool.count)] }
+
+  func testEveryBuiltinWithHostileArguments() {
+    let builtins = Builtins.standardGroups.joined().filter { !Self.skipped.contains($0.name) }
+    var names: [String] = []
+    for b in builtins where !names.contains(b.name) { names.append(b.name) }
+    XCTAssertGreaterThan(names.count, 80)
+    inTemporaryDirectory {
+      var rng = Rng(state: 0x2545_F491_4F6C_DD1D)
+      let interp = makeInterpreter()
+      var calls = 0
+      var results = 0
+      for round in 0..<40 {
+        for name in names {
+          let params = builtins.first { $0.name == name }?.parameters ?? []
+          var args = (0..<rng.below(5)).map { _ in pick(&rng) }
+          // Half the time give each declared parameter a value, some by keyword.
+          if round % 2 == 1 {
+            args = params.enumerated().map { i, p in
+              rng.below(4) == 0 ? "\(p.name) = \(pick(&rng))" : (i < 4 ? pick(&rng) : "\(p.name) = \(pick(&rng))")
+            }
+            if args.contains(where: { $0.contains(" = ") }) {
+              // Keywords must follow positionals.
+              args.sort { !$0.contains(" = ") && $1.contains(" = ") }
+            }
+          }
+          if rng.below(8) == 0 { args.append("\(Self.keywordNames[rng.below(Self.keywordNames.count)]) = \(pick(&rng))") }
+          let slot = "r\(rng.below(8))"
+          calls += 1
+          if let v = survive("\(slot) = \(name)(\(args.joined(separator: ", ")))\n\(slot)", interp) {
+            results += 1
+            // Returned functions (grad(f), objects' methods) get called too.
+            if case .builtin = v { survive("\(slot)(\(pick(&rng)))", interp) }
+          }
+        }
+      }
+      XCTAssertGreaterThan(calls, 3000)
+      XCTAssertGreaterThan(results, 100, "some calls should succeed")
+    }
+  }
+
+  static let operands = [
+    "tensor(1.5)", "zeros([0])", "ones([1])", "tensor([1, 2, 3])", "tensor([[1, 2, 3], [4, 5, 6]])",
+    "zeros([0, 3])", "ones([1, 1, 1, 1])", "tensor([1, 2, 3], dtype = \"int32\")",
+    "tensor([[0, 255]], dtype = \"uint8\")", "tensor([float(\"nan\"), float(\"inf\"), -1])",
+    "tensor([0, 0, 0], dtype = \"int32\")", "tensor([-9e18, 9e18, 3e9])", "ones([3, 1])", "ones([2, 3, 3])",
+    "0", "-1", "2147483648", "9223372036854775807", "(-9223372036854775807 - 1)", "1e300", "float(\"nan\")",
+    "float(\"inf\")", "\"x\"", "none", "true", "[1, 2]", "[]", "{w: 1}",
+  ]
+  static let indices = [
+    "0", "-1", "3", "-4", "2147483648", "9223372036854775807", "(-9223372036854775807 - 1)", "1.5", "none",
+    "\"x\"", "true", "[0, 1]", "[-100]", "tensor([0, 2], dtype = \"int32\")", "tensor([5])", "tensor(0)",
+    "float(\"nan\")",
+  ]
+  static let binaryOperators = ["+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", ">=", "in", "and"]
+
+  func testTensorOperatorsAndIndexingWithHostileOperands() {
+    var rng = Rng(state: 0xDEAD_BEEF_CAFE_F00D)
+    let interp = makeInterpreter()
+    func operand() -> String { Self.operands[rng.below(Self.operands.count)] }
+    func index() -> String { Self.indices[rng.below(Self.indices.count)] }
+    func bound() -> String { rng.below(4) == 0 ? "" : index() }
+    for _ in 0..<3000 {
+      let t = operand()
+      let source: String
+      switch rng.below(10) {
+      case 0: source = "\(t) \(Self.binaryOperators[rng.below(Self.binaryOperators.count)]) \(operand())"
+      case 1: source = "t = \(t)\nt[\(index())]"
+      case 2: source = "t = \(t)\nt[\(bound()):\(bound())\(rng.below(2) == 0 ? "" : ":" + bound())]"
+      case 3: source = "t = \(t)\nt[\(index()), \(bound()):\(bound())]"
+      case 4: source = "t = \(t)\nt[\(index())] = \(operand())\nt"
+      case 5: source = "t = \(t)\nt[\(bound()):\(bound())] = \(operand())\nt"
+      case 6: source = ["-\(t)", "len(\(t))", "int(\(t))", "float(\(t))", "bool(\(t))", "(\(t)).shape",
+                        "(\(t)).T", "(\(t)).dtype", "str(\(t))", "not \(t)"][rng.below(10)]
+      case 7: source = "s = 0\nfor x in \(t) { s = s + x }\ns"
+      case 8: source = "t = \(t)\nt \(["+=", "-=", "*=", "/="][rng.below(4)]) \(operand())\nt"
+      default: source = "f\"{\(t):\(["", ".3f", ">10", "d", ".1000000f", "999999999d", "x", ",", "+.2e"][rng.below(9)])}\""
+      }
+      survive(source, interp)
+    }
+  }
+
+  static let hostileFunctions = [
+    "fn(p) { p }", "fn(p) { sum(p * p) }", "fn(p) { p[100] }", "fn(p) { none }", "fn(p) { sum(log(p)) }",
+    "fn(p) { sum(reshape(p, [-1])) }", "fn(p) { grad(fn(q) { sum(q * q) })(p) }", "fn(p) { error(\"boom\") }",
+    "fn(p) { sum(p.w @ p.w) }", "fn(p) { p = 3\np }", "fn(p) { sum(p / 0) }", "fn(p) { sum(p ** float(\"nan\")) }",
+    "fn(p) { mean(softmax(p, axis = 5)) }", "fn(p) { sum(p[0:0]) }", "fn(p) { sum(p.T @ p) }",
+    "fn(p) { max(p) }", "fn(p) { sum(cast(p, \"int32\")) }", "fn(p, q) { sum(p) + q }", "fn() { 1 }",
+    "fn(p) { x = p\nx[0] = 5\nsum(x) }", "fn(p) { sum(concat([p, p])) }", "fn(p) { sum(one_hot(p, 3)) }",
+  ]
+  static let parameters = [
+    "tensor(1.5)", "zeros([0])", "tensor([1, 2, 3])", "tensor([[1, 2], [3, 4]])", "{w: tensor([[1, 2], [3, 4]])}",
+    "[tensor([1.0]), {b: tensor(2.0)}]", "tensor([1, 2], dtype = \"int32\")", "1", "none", "\"x\"", "[]", "{}",
+    "tensor([float(\"nan\"), -1])",
+  ]
+
+  func testGradientsOfHostileFunctions() {
+    var rng = Rng(state: 0x1234_5678_9ABC_DEF1)
+    let interp = makeInterpreter()
+    for _ in 0..<600 {
+      let f = Self.hostileFunctions[rng.below(Self.hostileFunctions.count)]
+      let p = Self.parameters[rng.below(Self.parameters.count)]
+      let extra = rng.below(3) == 0 ? ", \(Self.parameters[rng.below(Self.parameters.count)])" : ""
+      let wrapper = rng.below(2) == 0 ? "grad" : "value_and_grad"
+      survive("\(wrapper)(\(f))(\(p)\(extra))", interp)
+    }
+  }
+}
