@@ -25,9 +25,9 @@ final class BuiltinFuzzTests: XCTestCase {
   static let pool = [
     "0", "1", "-1", "2", "2147483648", "(-9223372036854775807 - 1)", "9223372036854775807", "1e300", "-1e-300",
     "float(\"nan\")", "float(\"inf\")", "-float(\"inf\")", "0.5", "\"\"", "\"x\"", "\"sub/x\"", "\"int32\"",
-    "\"uint8\"", "\"float32\"", "\"{:999999999d}\"", "\"{:.1000000f}\"", "\"{}{0}{:>}{:x}\"", "none", "true",
+    "\"uint8\"", "\"float32\"", "\"{:999999999d}\"", "\"{:.1000000f}\"", "\"{}{0}{:>}{:x}\"", "\"{9223372036854775807}\"", "none", "true",
     "[]", "[[]]", "[1, [2]]", "[[1, 2], [3]]", "[[[[1]]]]", "{w: 1}", "{a: {b: [1]}, c: \"s\"}",
-    "[100000, 100000, 100000]", "[-1]", "[0, 5]", "[3000000000]", "[2, -1]", "[1.5, none]",
+    "[100000, 100000, 100000]", "[-1]", "[0, 5]", "[3000000000]", "[2, -1]", "[(-9223372036854775807 - 1), 1]", "[1.5, none]",
     "[float(\"nan\"), 1]", "tensor(1.5)", "zeros([0])", "ones([1])", "tensor([1, 2, 3])",
     "tensor([[1, 2, 3], [4, 5, 6]])", "zeros([0, 3])", "ones([1, 1, 1, 1])",
     "tensor([1, 2, 3], dtype = \"int32\")", "tensor([[0, 255]], dtype = \"uint8\")",
@@ -35,6 +35,55 @@ final class BuiltinFuzzTests: XCTestCase {
     "ones([28, 28])", "fn(x) { x }", "fn() { none }",
     "fn(a, b) { a @ b }", "fn(x) { error(\"boom\") }", "len", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
   ]
+
+  /// Values of the right kind for common parameter names, so calls get past type checks and
+  /// reach the code that uses the value.
+  static let typed: [String: [String]] = {
+    let shapes = [
+      "[100000, 100000, 100000]", "[-1]", "[0, 5]", "[3000000000]", "[2, -1]", "[]", "[2147483648]", "[46341, 46341]",
+      "[65536, 32768]", "[9223372036854775807, 0]", "[0, 9223372036854775807, 2]", "[2, 3]", "[3]", "[1, -1]",
+      "[-1, -1]", "[" + Array(repeating: "1", count: 40).joined(separator: ", ") + "]", "[1.5]", "[\"x\"]",
+    ]
+    let ints = [
+      "0", "1", "-1", "3", "2147483648", "16777217", "(-9223372036854775807 - 1)",
+      "9223372036854775807", "1e300", "float(\"nan\")", "-float(\"inf\")", "0.5",
+    ]
+    let tensors = [
+      "tensor(1.5)", "zeros([0])", "ones([1])", "tensor([1, 2, 3])", "tensor([[1, 2, 3], [4, 5, 6]])",
+      "zeros([0, 3])", "ones([1, 1, 1, 1])", "tensor([1, 2, 3], dtype = \"int32\")",
+      "tensor([[0, 255]], dtype = \"uint8\")", "tensor([float(\"nan\"), float(\"inf\"), -1])",
+      "tensor([-9e18, 9e18, 3e9])", "tensor([[float(\"nan\"), 1], [float(\"inf\"), 0]])", "ones([28, 28])",
+      "ones([784])", "tensor([9, -1, 2147483647], dtype = \"int32\")", "[tensor([1.0]), tensor([[2.0]])]",
+      "{w: ones([2, 2]), b: zeros([2])}", "r0", "r1",
+    ]
+    let paths = ["\"x\"", "\"sub/x\"", "\"\"", "\".\"", "\"empty\"", "\"junk\"", "\"huge.pgm\"",
+                 "\"huge.safetensors\"", "\"huge.idx\""]
+    var table: [String: [String]] = [:]
+    for name in ["shape", "size"] { table[name] = shapes }
+    for name in ["axis", "axes"] { table[name] = ints + ["[1, 0]", "[0, 0]", "[5, -1]", "[]"] }
+    for name in ["dtype"] { table[name] = ["\"int32\"", "\"uint8\"", "\"float32\"", "\"float64\"", "\"\""] }
+    for name in ["n", "index", "total", "every", "digits", "step", "start", "stop", "end", "low", "high", "stddev",
+                 "mean", "decay", "learning_rate", "value", "default"] { table[name] = ints }
+    for name in ["x", "a", "b", "logits", "labels", "tensors", "image", "data", "values", "indices", "params",
+                 "grads", "w", "tree", "items", "averages", "container"] { table[name] = tensors }
+    for name in ["path", "dir", "svg"] { table[name] = paths }
+    table["template"] = [
+      "\"{9223372036854775807}\"", "\"{:999999999d}\"", "\"{:.1000000f}\"", "\"{:>99999999999999999999}\"",
+      "\"{0:{1}}\"", "\"{:,.2%}\"", "\"{:x}{:b}{:o}{:e}\"", "\"{\"", "\"}\"", "\"{-1}\"", "\"{:.0e}\"",
+    ]
+    return table
+  }()
+
+  /// Junk files for the loaders to choke on (written in the temporary directory).
+  func writeJunkFiles() {
+    let files: [(String, [UInt8])] = [
+      ("empty", []), ("junk", Array("\u{1F}\u{8B}not really gzip".utf8)),
+      ("huge.pgm", Array("P5\n99999999 99999999\n255\n".utf8)),
+      ("huge.safetensors", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array("{}".utf8)),
+      ("huge.idx", [0, 0, 0x0D, 4, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF]),
+    ]
+    for (name, bytes) in files { FileManager.default.createFile(atPath: name, contents: Data(bytes)) }
+  }
 
   static let keywordNames = ["dtype", "axis", "shape", "n", "step", "end", "keepdims", "svg", "title", "every", "zz"]
 
@@ -59,7 +108,10 @@ final class BuiltinFuzzTests: XCTestCase {
     DispatchQueue.global().async {
       if done.wait(timeout: .now() + 2) == .timedOut { Interrupt.request() }
     }
+    let start = DispatchTime.now().uptimeNanoseconds
     let value = try? interp.evaluateCell(source: source, name: "fuzz")
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    if log, seconds > 0.1 { FileHandle.standardError.write(Data("SLOW \(seconds)s\n".utf8)) }
     done.signal()
     Interrupt.clear()
     return value
@@ -88,18 +140,22 @@ final class BuiltinFuzzTests: XCTestCase {
     for b in builtins where !names.contains(b.name) { names.append(b.name) }
     XCTAssertGreaterThan(names.count, 80)
     inTemporaryDirectory {
+      writeJunkFiles()
       var rng = Rng(state: 0x2545_F491_4F6C_DD1D)
       let interp = makeInterpreter()
       var calls = 0
       var results = 0
-      for round in 0..<40 {
+      for round in 0..<60 {
         for name in names {
           let params = builtins.first { $0.name == name }?.parameters ?? []
           var args = (0..<rng.below(5)).map { _ in pick(&rng) }
-          // Half the time give each declared parameter a value, some by keyword.
-          if round % 2 == 1 {
+          // Two rounds in three give each declared parameter a value (of a kind that suits its
+          // name in one of them), some by keyword.
+          if round % 3 != 0 {
             args = params.enumerated().map { i, p in
-              rng.below(4) == 0 ? "\(p.name) = \(pick(&rng))" : (i < 4 ? pick(&rng) : "\(p.name) = \(pick(&rng))")
+              var value = pick(&rng)
+              if round % 3 == 2, let choices = Self.typed[p.name] { value = choices[rng.below(choices.count)] }
+              return rng.below(4) == 0 || i >= 4 ? "\(p.name) = \(value)" : value
             }
             if args.contains(where: { $0.contains(" = ") }) {
               // Keywords must follow positionals.
@@ -118,6 +174,27 @@ final class BuiltinFuzzTests: XCTestCase {
       }
       XCTAssertGreaterThan(calls, 3000)
       XCTAssertGreaterThan(results, 100, "some calls should succeed")
+    }
+  }
+
+  /// Inputs that once trapped (or looped for ever), kept as regression checks: source and
+  /// whether it must throw (false: it must give a value).
+  static let knownCrashers: [(String, Bool)] = [
+    ("tensor([(-9223372036854775807 - 1)])", false), ("ones([2]) + (-9223372036854775807 - 1)", false),
+    ("take(ones([3]), [(-9223372036854775807 - 1)])", true), ("round(1.5, (-9223372036854775807 - 1))", false),
+    ("len([] * 9223372036854775807)", false), ("len(\"\" * 9223372036854775807)", false),
+    ("format(\"{9223372036854775807}\", 1)", true), ("ones([3])[cast(tensor(float(\"nan\")), \"int32\")]", false),
+    ("zeros([46341, 46341])", true),
+  ]
+
+  func testInputsThatOnceTrapped() {
+    let interp = makeInterpreter()
+    for (source, throwsError) in Self.knownCrashers {
+      if throwsError {
+        XCTAssertThrowsError(try interp.evaluateCell(source: source, name: "fuzz"), source)
+      } else {
+        XCTAssertNoThrow(try interp.evaluateCell(source: source, name: "fuzz"), source)
+      }
     }
   }
 

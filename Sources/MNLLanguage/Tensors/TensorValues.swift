@@ -108,7 +108,7 @@ private func flatten(
     }
   case .int(let i):
     guard depth == shape.count else { throw ragged() }
-    if abs(i) > exactFloatIntegerLimit { allIntegers = false }
+    if i.magnitude > UInt(exactFloatIntegerLimit) { allIntegers = false }
     values.append(Float(i))
   case .float(let d):
     guard depth == shape.count else { throw ragged() }
