@@ -81,11 +81,13 @@ public func shapeCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 public let maxElementCount = Int(Int32.max)
 
 /// Rejects negative dimensions and element counts that overflow or exceed memory sanity.
+/// Zero dimensions do not excuse the others: in [0, 2^62] the other axes' product must also
+/// be sane, since reductions and slices of an empty tensor have shapes made of them.
 public func validateShape(_ shape: [Int]) throws {
   var total = 1
   for d in shape {
     guard d >= 0 else { throw TensorError("negative dimension in shape \(formatShape(shape))") }
-    let (product, overflow) = total.multipliedReportingOverflow(by: d)
+    let (product, overflow) = total.multipliedReportingOverflow(by: max(d, 1))
     guard !overflow, product <= maxElementCount else {
       throw TensorError("shape \(formatShape(shape)) is too large (more than \(maxElementCount) elements)")
     }

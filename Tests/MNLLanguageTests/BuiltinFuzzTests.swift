@@ -42,7 +42,7 @@ final class BuiltinFuzzTests: XCTestCase {
     let shapes = [
       "[100000, 100000, 100000]", "[-1]", "[0, 5]", "[3000000000]", "[2, -1]", "[]", "[2147483648]", "[46341, 46341]",
       "[65536, 32768]", "[9223372036854775807, 0]", "[0, 9223372036854775807, 2]", "[2, 3]", "[3]", "[1, -1]",
-      "[-1, -1]", "[" + Array(repeating: "1", count: 40).joined(separator: ", ") + "]", "[1.5]", "[\"x\"]",
+      "[-1, -1]", "[0, 9223372036854775807]", "[0, 2147483647, 2147483647]", "[" + Array(repeating: "1", count: 40).joined(separator: ", ") + "]", "[1.5]", "[\"x\"]",
     ]
     let ints = [
       "0", "1", "-1", "3", "2147483648", "16777217", "(-9223372036854775807 - 1)",
@@ -184,7 +184,10 @@ final class BuiltinFuzzTests: XCTestCase {
     ("take(ones([3]), [(-9223372036854775807 - 1)])", true), ("round(1.5, (-9223372036854775807 - 1))", false),
     ("len([] * 9223372036854775807)", false), ("len(\"\" * 9223372036854775807)", false),
     ("format(\"{9223372036854775807}\", 1)", true), ("ones([3])[cast(tensor(float(\"nan\")), \"int32\")]", false),
-    ("zeros([46341, 46341])", true),
+    ("zeros([46341, 46341])", true), ("sum(zeros([0, 9223372036854775807]), axis = 0)", true),
+    ("concat([zeros([0, 2147483647]), zeros([0, 2147483647])], axis = 1)", true),
+    ("sparse_softmax_cross_entropy(zeros([0, 3000000000]), zeros([0]))", true),
+    ("ones([1048576, 1]) + ones([1, 1048576])", true), ("ones([1048576, 1]) * ones([1, 1048576])", true),
   ]
 
   func testInputsThatOnceTrapped() {
