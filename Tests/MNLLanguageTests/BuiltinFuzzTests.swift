@@ -97,6 +97,10 @@ final class BuiltinFuzzTests: XCTestCase {
   static let skipped: Set<String> = ["exit", "input"]
 
   var log = ProcessInfo.processInfo.environment["MNL_FUZZ_LOG"] != nil
+  /// MNL_FUZZ_SCALE=10 runs ten times the calls and MNL_FUZZ_SEED=n varies them, for a longer
+  /// hunt by hand; the defaults keep the test at about a second.
+  var scale: Int { Int(ProcessInfo.processInfo.environment["MNL_FUZZ_SCALE"] ?? "") ?? 1 }
+  var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["MNL_FUZZ_SEED"] ?? "") ?? 0 }
 
   func makeInterpreter() -> Interpreter {
     let interp = Interpreter(output: OutputSink { _ in })
@@ -147,11 +151,11 @@ final class BuiltinFuzzTests: XCTestCase {
     XCTAssertGreaterThan(names.count, 80)
     inTemporaryDirectory {
       writeJunkFiles()
-      var rng = Rng(state: 0x2545_F491_4F6C_DD1D)
+      var rng = Rng(state: 0x2545_F491_4F6C_DD1D ^ seed)
       let interp = makeInterpreter()
       var calls = 0
       var results = 0
-      for round in 0..<60 {
+      for round in 0..<60 * scale {
         for name in names {
           let params = builtins.first { $0.name == name }?.parameters ?? []
           var args = (0..<rng.below(5)).map { _ in pick(&rng) }
@@ -197,17 +201,28 @@ final class BuiltinFuzzTests: XCTestCase {
     ("sparse_softmax_cross_entropy(zeros([0, 3000000000]), zeros([0]))", true),
     ("ones([1048576, 1]) + ones([1, 1048576])", true), ("ones([1048576, 1]) * ones([1, 1048576])", true),
     ("linear(zeros([100000, 0]), zeros([0, 100000]))", true),
+    ("save(\"x\", ones([1]))", false), ("save(\".\", ones([1]))", true), ("save(\"a/\", ones([1]))", true),
+    ("plot_training([1], [1], [1], [1], svg = \"p\")", false),
   ]
 
-  func testInputsThatOnceTrapped() {
-    let interp = makeInterpreter()
-    for (source, throwsError) in Self.knownCrashers {
-      if throwsError {
-        XCTAssertThrowsError(try interp.evaluateCell(source: source, name: "fuzz"), source)
-      } else {
-        XCTAssertNoThrow(try interp.evaluateCell(source: source, name: "fuzz"), source)
+  func testInputsThatOnceTrapped() throws {
+    try inTemporaryDirectory {
+      let interp = makeInterpreter()
+      for (source, throwsError) in Self.knownCrashers {
+        if throwsError {
+          XCTAssertThrowsError(try interp.evaluateCell(source: source, name: "fuzz"), source)
+        } else {
+          XCTAssertNoThrow(try interp.evaluateCell(source: source, name: "fuzz"), source)
+        }
       }
+      XCTAssertTrue(FileManager.default.fileExists(atPath: "x"))
     }
+  }
+
+  func testParentDirectory() {
+    let cases = [("a/b/c", "a/b"), ("a/b/", "a"), ("/x", "/"), ("x", ""), ("", ""), (".", ""), ("/", "/"),
+                 ("//", "/"), ("a//b", "a"), ("/a/b", "/a")]
+    for (path, parent) in cases { XCTAssertEqual(parentDirectory(of: path), parent, path) }
   }
 
   static let operands = [
@@ -226,12 +241,12 @@ final class BuiltinFuzzTests: XCTestCase {
   static let binaryOperators = ["+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", ">=", "in", "and"]
 
   func testTensorOperatorsAndIndexingWithHostileOperands() {
-    var rng = Rng(state: 0xDEAD_BEEF_CAFE_F00D)
+    var rng = Rng(state: 0xDEAD_BEEF_CAFE_F00D ^ seed)
     let interp = makeInterpreter()
     func operand() -> String { Self.operands[rng.below(Self.operands.count)] }
     func index() -> String { Self.indices[rng.below(Self.indices.count)] }
     func bound() -> String { rng.below(4) == 0 ? "" : index() }
-    for _ in 0..<3000 {
+    for _ in 0..<3000 * scale {
       let t = operand()
       let source: String
       switch rng.below(10) {
@@ -268,9 +283,9 @@ final class BuiltinFuzzTests: XCTestCase {
   ]
 
   func testGradientsOfHostileFunctions() {
-    var rng = Rng(state: 0x1234_5678_9ABC_DEF1)
+    var rng = Rng(state: 0x1234_5678_9ABC_DEF1 ^ seed)
     let interp = makeInterpreter()
-    for _ in 0..<600 {
+    for _ in 0..<600 * scale {
       let f = Self.hostileFunctions[rng.below(Self.hostileFunctions.count)]
       let p = Self.parameters[rng.below(Self.parameters.count)]
       let extra = rng.below(3) == 0 ? ", \(Self.parameters[rng.below(Self.parameters.count)])" : ""
