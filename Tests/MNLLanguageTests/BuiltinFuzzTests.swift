@@ -23,7 +23,7 @@ final class BuiltinFuzzTests: XCTestCase {
 
   /// Hostile values as source text. `r0`…`r7` hold results of earlier calls.
   static let pool = [
-    "0", "1", "-1", "2", "2147483648", "(-9223372036854775807 - 1)", "9223372036854775807", "1e300", "-1e-300",
+    "0", "1", "-1", "2", "4294967296", "(-9223372036854775807 - 1)", "9223372036854775807", "1e300", "-1e-300",
     "float(\"nan\")", "float(\"inf\")", "-float(\"inf\")", "0.5", "\"\"", "\"x\"", "\"sub/x\"", "\"int32\"",
     "\"uint8\"", "\"float32\"", "\"{:999999999d}\"", "\"{:.1000000f}\"", "\"{}{0}{:>}{:x}\"",
     "\"{9223372036854775807}\"", "none", "true",
@@ -49,7 +49,7 @@ final class BuiltinFuzzTests: XCTestCase {
       "[" + Array(repeating: "1", count: 40).joined(separator: ", ") + "]", "[1.5]", "[\"x\"]",
     ]
     let ints = [
-      "0", "1", "-1", "3", "2147483648", "16777217", "(-9223372036854775807 - 1)",
+      "0", "1", "-1", "3", "4294967296", "16777217", "(-9223372036854775807 - 1)",
       "9223372036854775807", "1e300", "float(\"nan\")", "-float(\"inf\")", "0.5",
     ]
     let tensors = [
@@ -203,6 +203,7 @@ final class BuiltinFuzzTests: XCTestCase {
     ("linear(zeros([100000, 0]), zeros([0, 100000]))", true),
     ("save(\"x\", ones([1]))", false), ("save(\".\", ones([1]))", true), ("save(\"a/\", ones([1]))", true),
     ("plot_training([1], [1], [1], [1], svg = \"p\")", false),
+    ("arange(9223372036854775807, 3, 0.5)", false), ("arange(-1e38, 1e38, 1)", true),
   ]
 
   func testInputsThatOnceTrapped() throws {
