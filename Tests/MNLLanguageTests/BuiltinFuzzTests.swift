@@ -88,7 +88,7 @@ final class BuiltinFuzzTests: XCTestCase {
       ("huge.safetensors", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array("{}".utf8)),
       ("huge.idx", [0, 0, 0x0D, 4, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF]),
     ]
-    for (name, bytes) in files { FileManager.default.createFile(atPath: name, contents: Data(bytes)) }
+    for (name, bytes) in files { XCTAssertTrue(FileManager.default.createFile(atPath: name, contents: Data(bytes))) }
   }
 
   static let keywordNames = ["dtype", "axis", "shape", "n", "step", "end", "keepdims", "svg", "title", "every", "zz"]
@@ -134,9 +134,9 @@ final class BuiltinFuzzTests: XCTestCase {
     let dir = fm.temporaryDirectory.appendingPathComponent("mnl-fuzz-\(UUID().uuidString)")
     try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
     let previous = fm.currentDirectoryPath
-    fm.changeCurrentDirectoryPath(dir.path)
+    guard fm.changeCurrentDirectoryPath(dir.path) else { return XCTFail("cannot enter \(dir.path)") }
     defer {
-      fm.changeCurrentDirectoryPath(previous)
+      XCTAssertTrue(fm.changeCurrentDirectoryPath(previous))
       try? fm.removeItem(at: dir)
     }
     try body()
