@@ -19,6 +19,10 @@ public func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] 
       throw TensorError("cannot broadcast \(formatShape(a)) with \(formatShape(b)) in \(op)")
     }
   }
+  // [n, 1] with [1, n] is n² elements: refuse before allocating.
+  do { try validateShape(result) } catch {
+    throw TensorError("\(op) of \(formatShape(a)) and \(formatShape(b)) gives shape \(formatShape(result)), too large")
+  }
   return result
 }
 

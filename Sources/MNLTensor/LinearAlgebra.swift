@@ -93,7 +93,10 @@ public func linear(_ x: Tensor, _ w: Tensor, _ b: Tensor?, relu: Bool = false) t
       "bias shape \(formatShape(b.shape)) does not match \(m) outputs in linear: "
         + "\(formatShape(x.shape)) @ \(formatShape(w.shape))")
   }
-  var result = Tensor(uninitializedShape: x.rank == 2 ? [rows, m] : [m])
+  let outShape = x.rank == 2 ? [rows, m] : [m]
+  // [n, 0] @ [0, n] is small in, n² out.
+  try validateShape(outShape)
+  var result = Tensor(uninitializedShape: outShape)
   result.withUnsafeMutableBufferPointer { out in
     gemm(
       transA: false, transB: false, m: rows, n: m, k: k, a: x.storage.pointer,

@@ -76,15 +76,20 @@ public struct Tensor: @unchecked Sendable {
 @inline(__always)
 public func shapeCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
+/// The most elements a tensor may have: 2^31 - 1 floats is 8 GiB, a third of this machine's
+/// memory; larger requests are refused before trying to allocate.
+public let maxElementCount = Int(Int32.max)
+
 /// Rejects negative dimensions and element counts that overflow or exceed memory sanity.
+/// Zero dimensions do not excuse the others: in [0, 2^62] the other axes' product must also
+/// be sane, since reductions and slices of an empty tensor have shapes made of them.
 public func validateShape(_ shape: [Int]) throws {
   var total = 1
   for d in shape {
     guard d >= 0 else { throw TensorError("negative dimension in shape \(formatShape(shape))") }
-    let (product, overflow) = total.multipliedReportingOverflow(by: d)
-    // 2^34 floats = 64 GiB: far beyond this machine; refuse before trying to allocate.
-    guard !overflow, product <= 1 << 34 else {
-      throw TensorError("shape \(formatShape(shape)) is too large")
+    let (product, overflow) = total.multipliedReportingOverflow(by: max(d, 1))
+    guard !overflow, product <= maxElementCount else {
+      throw TensorError("shape \(formatShape(shape)) is too large (more than \(maxElementCount) elements)")
     }
     total = product
   }

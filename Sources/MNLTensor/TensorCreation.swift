@@ -24,10 +24,11 @@ extension Tensor {
       throw TensorError("arange needs finite start, end and a non-zero step (got \(start), \(end), \(step))")
     }
     let span = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
-    guard span <= Double(1 << 34) else {
+    guard span <= Double(maxElementCount) else {
       throw TensorError("arange(\(start), \(end), \(step)) has too many elements")
     }
-    let count = max(0, Int(span))
+    // A step pointing away from end gives a negative span (down to -1e38): no elements.
+    let count = span > 0 ? Int(span) : 0
     let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
     let resolved = dtype ?? (whole ? .int32 : .float32)
     var result = Tensor(uninitializedShape: [count], dtype: resolved)

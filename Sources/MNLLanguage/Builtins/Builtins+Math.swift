@@ -27,7 +27,7 @@ extension Builtins {
       let x = try ctx.double(0)
       if case .none = ctx[1] { return try toInt(.float(x.rounded(.toNearestOrEven))) }
       let digits = try ctx.int(1)
-      guard abs(digits) <= 300 else { return .float(x) }
+      guard digits.magnitude <= 300 else { return .float(x) }
       let scale = pow(10.0, Double(digits))
       return .float((x * scale).rounded(.toNearestOrEven) / scale)
     },

@@ -171,7 +171,7 @@ enum Formatting {
         throw ScriptError("format fields must be {} or {number}, got {\(name)}")
       }
       guard index >= 0, index < args.count else {
-        throw ScriptError("format string needs argument \(index + 1) but \(args.count) were given")
+        throw ScriptError("format string needs argument \(index < Int.max ? String(index + 1) : name) but \(args.count) were given")
       }
       out += try spec.map { try format(args[index], spec: $0) } ?? args[index].text
     }

@@ -8,7 +8,7 @@ enum ModuleLoader {
     let fm = FileManager.default
     var dirs: [String] = []
     if fm.fileExists(atPath: requester.name) {
-      dirs.append((requester.name as NSString).deletingLastPathComponent)
+      dirs.append(parentDirectory(of: requester.name))
     } else {
       dirs.append(fm.currentDirectoryPath)
     }
@@ -24,12 +24,12 @@ enum ModuleLoader {
   static func executableStdlib() -> String? {
     let fm = FileManager.default
     guard let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    var dir = (exe as NSString).deletingLastPathComponent
+    var dir = parentDirectory(of: exe)
     while dir != "/" && !dir.isEmpty {
       let candidate = (dir as NSString).appendingPathComponent("stdlib")
       var isDir: ObjCBool = false
       if fm.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue { return candidate }
-      dir = (dir as NSString).deletingLastPathComponent
+      dir = parentDirectory(of: dir)
     }
     return nil
   }

@@ -98,20 +98,21 @@ enum Operators {
     case (.int(let a), .float(let b)): return .float(Double(a) * b)
     case (.float(let a), .int(let b)): return .float(a * Double(b))
     case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-      try checkRepeat(n, s.unicodeScalars.count)
-      return .string(String(repeating: s, count: max(0, n)))
+      return .string(String(repeating: s, count: try repeatCount(n, s.unicodeScalars.count)))
     case (.list(let xs), .int(let n)), (.int(let n), .list(let xs)):
-      try checkRepeat(n, xs.items.count)
       var out: [Value] = []
-      for _ in 0..<max(0, n) { out += xs.items }
+      for _ in 0..<(try repeatCount(n, xs.items.count)) { out += xs.items }
       return .list(out)
     default: return try extended(.multiply, l, r)
     }
   }
 
-  private static func checkRepeat(_ n: Int, _ size: Int) throws {
+  /// How many copies `x * n` makes: none for an empty x (so `[] * 2^63` does not loop
+  /// 2^63 times), and an error when the result would be huge.
+  private static func repeatCount(_ n: Int, _ size: Int) throws -> Int {
     let (total, o) = max(0, n).multipliedReportingOverflow(by: size)
-    if o || total > 10_000_000 { throw ScriptError("repetition result is too large") }
+    if o || total > 10_000_000 { throw ScriptError("repetition result is too large (\(n) copies of \(size) items)") }
+    return size == 0 ? 0 : max(0, n)
   }
 
   static func divisionByZero() -> ScriptError { ScriptError("division by zero") }

@@ -129,7 +129,7 @@ extension Builtins {
   }
 
   static func createParentDirectory(of path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
+    let dir = parentDirectory(of: path)
     guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
     do {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

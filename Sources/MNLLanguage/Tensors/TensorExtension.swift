@@ -139,8 +139,10 @@ private func indexSpec(_ index: IndexValue) throws -> IndexSpec {
   case .single(.int(let i)): return .index(i)
   case .single(.none): return .newAxis
   case .single(let v):
-    if let t = try v.tensorArg()?.tensor, t.count == 1, t.dtype.isInteger, let i = t.scalarValue {
-      return .index(Int(i))
+    if let t = try v.tensorArg()?.tensor, t.count == 1, t.dtype.isInteger, let f = t.scalarValue,
+      let i = Int(exactly: f)
+    {
+      return .index(i)
     }
     throw ScriptError("tensor indices must be ints or slices, not \(v.typeName)")
   }

@@ -75,7 +75,7 @@ let exactFloatIntegerLimit = 16_777_216
 func tensorFromLiteral(_ value: Value) throws -> Tensor? {
   switch value {
   case .int(let i):
-    return Tensor(scalar: Float(i), dtype: abs(i) <= exactFloatIntegerLimit ? .int32 : .float32)
+    return Tensor(scalar: Float(i), dtype: i.magnitude <= UInt(exactFloatIntegerLimit) ? .int32 : .float32)
   case .float(let d): return Tensor(scalar: Float(d))
   case .bool(let b): return Tensor(scalar: b ? 1 : 0, dtype: .int32)
   case .tensor(let t): return t
@@ -108,7 +108,7 @@ private func flatten(
     }
   case .int(let i):
     guard depth == shape.count else { throw ragged() }
-    if abs(i) > exactFloatIntegerLimit { allIntegers = false }
+    if i.magnitude > UInt(exactFloatIntegerLimit) { allIntegers = false }
     values.append(Float(i))
   case .float(let d):
     guard depth == shape.count else { throw ragged() }
