@@ -9,17 +9,7 @@ import XCTest
 /// `mnl -e`; set MNL_FUZZ_LOG=1 to print each call to stderr before it runs (the last line
 /// printed before a crash is the culprit).
 final class BuiltinFuzzTests: XCTestCase {
-  /// Deterministic xorshift generator, so a failure can be reproduced.
-  struct Rng {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state ^= state << 13
-      state ^= state >> 7
-      state ^= state << 17
-      return state
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-  }
+  typealias Rng = FuzzRandom
 
   /// Hostile values as source text. `r0`…`r7` hold results of earlier calls.
   static let pool = [

@@ -6,17 +6,7 @@ import XCTest
 
 /// Random and truncated programs must produce values or diagnostics, never a trap.
 final class FuzzTests: XCTestCase {
-  /// Deterministic xorshift generator, so a failure can be reproduced.
-  struct Rng {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state ^= state << 13
-      state ^= state >> 7
-      state ^= state << 17
-      return state
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-  }
+  typealias Rng = FuzzRandom
 
   static let fragments = [
     "x", "y", "f", "xs", "r", "1", "0", "-1", "2.5", "9223372036854775807", "\"s\"", "f\"{x}\"", "none", "true",
