@@ -16,9 +16,14 @@
 ///    must hold exactly one element (any rank), else a `TensorError` says to reduce it. This
 ///    finishes the tape and frees what it held: its variables then act as constants (a value
 ///    leaked out of the function stays usable), and a second call throws.
-///    Nested differentiation (grad of grad) is not supported: mixing variables of two live
-///    tapes in one op throws a `TensorError`.
-/// 4. Drop the `Variable`s (leaves and result) before updating the parameters in place
+/// 4. Nested differentiation (grad of grad, Hessian-vector products, gradient penalties): an
+///    inner `grad` makes its leaves with `tape.variable(watching: outer)`, so they stay on the
+///    outer tapes, and gets its gradients from `gradientVariables(of:withRespectTo:)`. Every
+///    rule is written with `Variable` ops, so while an outer tape records, the inner backward
+///    pass is recorded on it like any other computation (TensorFlow's nested tapes,
+///    PyTorch's `create_graph`). A tape and its variables hold each other until it is finished:
+///    a caller whose function throws before the gradients are taken calls `tape.finish()`.
+/// 5. Drop the `Variable`s (leaves and result) before updating the parameters in place
 ///    (`addScaled`): a leaf still shares the parameter's storage, so the update would copy it.
 ///
 /// From Swift: `try valueAndGradients(at: [w, b]) { v in ...a scalar Variable from v... }`.
@@ -53,15 +58,24 @@ import MNLTensor
 /// Gradients of the scalar `output` with respect to each of `inputs`, in order; zeros for an
 /// input that `output` does not depend on (including constants).
 public func gradients(of output: Variable, withRespectTo inputs: [Variable]) throws -> [Tensor] {
-  guard let tape = output.tape ?? inputs.lazy.compactMap(\.tape).first else {
+  try gradientVariables(of: output, withRespectTo: inputs).map(\.value)
+}
+
+/// Like `gradients(of:withRespectTo:)`, as variables: recorded on the tapes that are still
+/// recording outside the one being differentiated (so the gradient can be differentiated again).
+public func gradientVariables(of output: Variable, withRespectTo inputs: [Variable]) throws
+  -> [Variable]
+{
+  // The innermost tape: the one the inputs were made on last.
+  guard let tape = inputs.lazy.compactMap({ $0.memberships.last?.tape }).first else {
     guard output.value.count == 1 else {
       throw TensorError(
         "can only differentiate a scalar, but the function returned shape "
           + "\(formatShape(output.shape)); reduce it first, e.g. with sum or mean")
     }
-    return inputs.map { Tensor(shape: $0.shape, repeating: 0) }
+    return inputs.map { Variable(constant: Tensor(shape: $0.shape, repeating: 0)) }
   }
-  return try tape.gradients(of: output, withRespectTo: inputs)
+  return try tape.gradientVariables(of: output, withRespectTo: inputs)
 }
 
 /// Runs `function` on fresh variables holding `points` and returns its (scalar) value and
@@ -70,6 +84,7 @@ public func valueAndGradients(
   at points: [Tensor], of function: ([Variable]) throws -> Variable
 ) throws -> (value: Tensor, gradients: [Tensor]) {
   let tape = Tape()
+  defer { tape.finish() }
   let leaves = points.map { tape.variable($0) }
   let output = try function(leaves)
   return (output.value, try gradients(of: output, withRespectTo: leaves))

@@ -3,8 +3,9 @@ import MNLTensor
 extension Tape {
   /// Runs the records backwards from `output` (which must hold a single element) and returns
   /// the gradient of each of `inputs`, zeros for an input that `output` does not depend on.
-  /// Finishes the tape.
-  func gradients(of output: Variable, withRespectTo inputs: [Variable]) throws -> [Tensor] {
+  /// Finishes the tape. The gradients are variables: while an outer tape is recording, they
+  /// are recorded there (grad of grad); otherwise they are constants.
+  func gradientVariables(of output: Variable, withRespectTo inputs: [Variable]) throws -> [Variable] {
     guard isRecording else {
       throw TensorError("this gradient tape was already used; gradients can be computed once")
     }
@@ -13,10 +14,12 @@ extension Tape {
         "can only differentiate a scalar, but the function returned shape "
           + "\(formatShape(output.shape)); reduce it first, e.g. with sum or mean")
     }
+    // The backward ops must not be recorded here, only on the tapes outside this one.
+    isRecording = false
     defer { finish() }
 
     var wanted = [Bool](repeating: false, count: slotShapes.count)
-    for input in inputs where input.tape === self { wanted[input.slot] = true }
+    for input in inputs { if let slot = input.slot(on: self) { wanted[slot] = true } }
     // Forward sweep: a slot matters if a wanted slot flows into it.
     var leadsToWanted = wanted
     for record in records where record.inputs.contains(where: { $0 >= 0 && leadsToWanted[$0] }) {
@@ -24,8 +27,8 @@ extension Tape {
     }
 
     var sums = GradientSums(count: slotShapes.count)
-    if output.tape === self, leadsToWanted[output.slot] {
-      try sums.add(Tensor(shape: output.shape, repeating: 1), to: output.slot)
+    if let outputSlot = output.slot(on: self), leadsToWanted[outputSlot] {
+      try sums.add(Variable(constant: Tensor(shape: output.shape, repeating: 1)), to: outputSlot)
     }
     // Outputs are recorded after their inputs, so reverse record order visits every value
     // after all of its consumers have contributed to its gradient.
@@ -37,27 +40,25 @@ extension Tape {
       guard needs.contains(true) else { continue }
       switch record.backward {
       case .rule(let pullback):
-        var inputGradients = try pullback(outputGradient, needs)
+        var inputGradients = try pullback(outputGradient, record.result, needs)
         for (i, slot) in record.inputs.enumerated() where needs[i] && i < inputGradients.count {
           // Moved out of the array so that the sum can own it and add into it in place.
           guard let gradient = inputGradients[i].take() else { continue }
-          try checkShape(gradient, slot)
+          try checkShape(gradient.value, slot)
           try sums.add(consume gradient, to: slot)
         }
-      case .scaling(let tensor):
-        guard let slot = record.inputs.first, let scale = outputGradient.scalarValue else {
-          throw TensorError("internal autodiff error: a scaling rule needs a scalar gradient")
-        }
-        try checkShape(tensor, slot)
-        try sums.add(tensor, scaledBy: scale, to: slot)
+      case .scaling(let variable):
+        guard let slot = record.inputs.first else { continue }
+        try checkShape(variable.value, slot)
+        try sums.add(variable, scaledBy: outputGradient, to: slot)
       }
     }
     sumCopies = sums.copiesMade
     return try inputs.map { input in
-      if input.tape === self, let gradient = try sums.total(input.slot, release: false) {
+      if let slot = input.slot(on: self), let gradient = try sums.total(slot, release: false) {
         return gradient
       }
-      return Tensor(shape: input.shape, repeating: 0)
+      return Variable(constant: Tensor(shape: input.shape, repeating: 0))
     }
   }
 
@@ -70,62 +71,82 @@ extension Tape {
   }
 }
 
-/// The running gradient of each tape slot during a backward pass. Contributions are added in
-/// place when the sum owns its storage. A contribution s·x (an L2 penalty's g·w) waits
-/// unevaluated until another one arrives and is then added into it in place, so a weight with
-/// an L2 term gets its gradient in one pass over the weights instead of three.
+/// The running gradient of each tape slot during a backward pass. Constant contributions are
+/// added in place when the sum owns its storage; contributions recorded on an outer tape are
+/// added with recorded ops. A contribution s·x (an L2 penalty's g·w) waits unevaluated until
+/// another one arrives and is then added into it in place, so a weight with an L2 term gets its
+/// gradient in one pass over the weights instead of three.
 struct GradientSums {
-  private var dense: [Tensor?]
-  private var pending: [(tensor: Tensor, scale: Float)?]
+  private var dense: [Variable?]
+  private var pending: [(variable: Variable, scale: Float)?]
   /// How many additions had to copy a shared sum first (observed by tests: the MLP's
   /// gradients should need none).
   private(set) var copiesMade = 0
 
   init(count: Int) {
-    dense = [Tensor?](repeating: nil, count: count)
-    pending = [(tensor: Tensor, scale: Float)?](repeating: nil, count: count)
+    dense = [Variable?](repeating: nil, count: count)
+    pending = [(variable: Variable, scale: Float)?](repeating: nil, count: count)
   }
 
-  mutating func add(_ gradient: consuming Tensor, to slot: Int) throws {
+  mutating func add(_ gradient: consuming Variable, to slot: Int) throws {
     if dense[slot] == nil {
       dense[slot] = consume gradient
     } else {
-      try addInPlace(gradient, scale: 1, to: slot)
+      try accumulate(gradient, scale: 1, into: slot)
     }
-    if let (tensor, scale) = pending[slot] {
+    if let (variable, scale) = pending[slot] {
       pending[slot] = nil
-      try addInPlace(tensor, scale: scale, to: slot)
+      try accumulate(variable, scale: scale, into: slot)
     }
   }
 
-  mutating func add(_ tensor: Tensor, scaledBy scale: Float, to slot: Int) throws {
+  /// Adds `variable · scale` where `scale` is a one-element gradient.
+  mutating func add(_ variable: Variable, scaledBy scale: Variable, to slot: Int) throws {
+    guard !variable.requiresGradient, !scale.requiresGradient, let s = scale.value.scalarValue else {
+      // Under an outer tape the product must be recorded.
+      try add(variable * scale.reshapedToScalar(), to: slot)
+      return
+    }
     if dense[slot] != nil {
-      try addInPlace(tensor, scale: scale, to: slot)
+      try accumulate(variable, scale: s, into: slot)
     } else if let (other, otherScale) = pending[slot] {
       pending[slot] = nil
-      dense[slot] = other * otherScale
-      try addInPlace(tensor, scale: scale, to: slot)
+      dense[slot] = Variable(constant: other.value * otherScale)
+      try accumulate(variable, scale: s, into: slot)
     } else {
-      pending[slot] = (tensor, scale)
+      pending[slot] = (variable, s)
     }
   }
 
   /// The slot's gradient (nil if nothing reached it), optionally releasing it.
-  mutating func total(_ slot: Int, release: Bool) throws -> Tensor? {
-    if let (tensor, scale) = pending[slot] {
-      dense[slot] = scale == 1 ? tensor : tensor * scale
+  mutating func total(_ slot: Int, release: Bool) throws -> Variable? {
+    if let (variable, scale) = pending[slot] {
+      dense[slot] = Variable(constant: scale == 1 ? variable.value : variable.value * scale)
       pending[slot] = nil
     }
     defer { if release { dense[slot] = nil } }
     return dense[slot]
   }
 
-  private mutating func addInPlace(_ tensor: Tensor, scale: Float, to slot: Int) throws {
+  private mutating func accumulate(_ contribution: Variable, scale: Float, into slot: Int) throws {
     guard var total = dense[slot] else { return }
     dense[slot] = nil  // drop the array's reference so the addition need not copy
-    let before = total.storage.pointer
-    try total.addScaled(tensor, scale: scale)
-    if total.storage.pointer != before { copiesMade += 1 }
+    if total.requiresGradient || contribution.requiresGradient {
+      let scaled = scale == 1 ? contribution : try contribution * scale
+      dense[slot] = try total + scaled
+      return
+    }
+    // A constant sum that only this slot holds is added into in place; one shared with
+    // another slot (an add rule hands the same gradient to both inputs) gets a new variable.
+    if !isKnownUniquelyReferenced(&total) { total = Variable(constant: total.value) }
+    let before = total.value.storage.pointer
+    try total.value.addScaled(contribution.value, scale: scale)
+    if total.value.storage.pointer != before { copiesMade += 1 }
     dense[slot] = total
   }
+}
+
+extension Variable {
+  /// A one-element variable as a 0-d one (so that it broadcasts against any shape).
+  func reshapedToScalar() throws -> Variable { shape.isEmpty ? self : try reshaped([]) }
 }

@@ -6,28 +6,23 @@ extension Variable {
   public func indexed(_ specs: [IndexSpec]) throws -> Variable {
     let out = try value.indexed(specs)
     let inputShape = shape
-    return try recorded(out, [self]) { g, _ in
-      var gradient = Tensor(shape: inputShape, repeating: 0)
-      try gradient.assign(specs, g)
-      return [gradient]
+    return recorded(out, [self]) { g, _, _ in
+      [try Variable(constant: Tensor(shape: inputShape, repeating: 0)).assigning(specs, g)]
     }
   }
 
   /// A copy with the region `specs` replaced by `newValue` (broadcast): the functional form of
-  /// `x[specs] = newValue`. x's gradient is g with the region zeroed; newValue's is the region
-  /// of g, summed back to its shape.
+  /// `x[specs] = newValue` (JAX's `x.at[specs].set(v)`). x's gradient is g with the region
+  /// zeroed; newValue's is the region of g, summed back to its shape.
   public func assigning(_ specs: [IndexSpec], _ newValue: Variable) throws -> Variable {
     var out = value
     try out.assign(specs, newValue.value)
     let valueShape = newValue.shape
-    return try recorded(out, [self, newValue]) { g, needs in
-      var gx: Tensor?
-      if needs[0] {
-        var cleared = g
-        try cleared.assign(specs, Tensor(scalar: 0))
-        gx = cleared
-      }
-      return [gx, try needs[1] ? unbroadcast(g.indexed(specs), to: valueShape) : nil]
+    return recorded(out, [self, newValue]) { g, _, needs in
+      [
+        needs[0] ? try g.assigning(specs, Variable(constant: Tensor(scalar: 0))) : nil,
+        needs[1] ? try unbroadcast(g.indexed(specs), to: valueShape) : nil,
+      ]
     }
   }
 }
@@ -41,8 +36,18 @@ public func take(_ a: Variable, indices: Variable, axis: Int = 0) throws -> Vari
   let out = try take(x, indices: index, axis: axis)
   let resolvedAxis = axis < 0 ? axis + x.rank : axis
   let inputShape = x.shape
-  return try recorded(out, [a]) { g, _ in
+  return recorded(out, [a]) { g, _, _ in
     [try scatterAdd(g, at: index, axis: resolvedAxis, into: inputShape)]
+  }
+}
+
+/// The adjoint of `take` as a recorded op; its own gradient is `take` again.
+func scatterAdd(_ gradient: Variable, at indices: Tensor, axis: Int, into shape: [Int]) throws
+  -> Variable
+{
+  let out = try scatterAdd(gradient.value, at: indices, axis: axis, into: shape)
+  return recorded(out, [gradient]) { g, _, _ in
+    [try take(g, indices: Variable(constant: indices), axis: axis)]
   }
 }
 

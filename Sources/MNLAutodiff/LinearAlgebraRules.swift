@@ -10,23 +10,25 @@ public func matmul(
   let y = b.value
   let out = try matmul(x, y, transposeA: transposeA, transposeB: transposeB)
   // 1-D operands are a row (left) or a column (right) vector, whose axis the result drops.
-  let xMatrix = x.rank == 1 ? x.reshaped(unchecked: [1, x.count]) : x
-  let yMatrix = y.rank == 1 ? y.reshaped(unchecked: [y.count, 1]) : y
+  let xMatrixShape = x.rank == 1 ? [1, x.count] : x.shape
+  let yMatrixShape = y.rank == 1 ? [y.count, 1] : y.shape
   let tA = x.rank == 1 ? false : transposeA
   let tB = y.rank == 1 ? false : transposeB
   var outMatrixShape = out.shape
   if x.rank == 1 { outMatrixShape.insert(1, at: outMatrixShape.count - (y.rank == 1 ? 0 : 1)) }
   if y.rank == 1 { outMatrixShape.append(1) }
   let (xShape, yShape) = (x.shape, y.shape)
-  return try recorded(out, [a, b]) { g, needs in
-    let gMatrix = g.reshaped(unchecked: outMatrixShape)
+  return recorded(out, [a, b]) { g, _, needs in
+    let gMatrix = try g.reshaped(outMatrixShape)
+    let aMatrix = try a.reshapedIfNeeded(xMatrixShape)
+    let bMatrix = try b.reshapedIfNeeded(yMatrixShape)
     return [
       try needs[0]
-        ? unbroadcast(matmulGradientA(gMatrix, yMatrix, tA, tB), to: xMatrix.shape)
-          .reshaped(unchecked: xShape) : nil,
+        ? unbroadcast(matmulGradientA(gMatrix, bMatrix, tA, tB), to: xMatrixShape)
+          .reshapedIfNeeded(xShape) : nil,
       try needs[1]
-        ? unbroadcast(matmulGradientB(gMatrix, xMatrix, tA, tB), to: yMatrix.shape)
-          .reshaped(unchecked: yShape) : nil,
+        ? unbroadcast(matmulGradientB(gMatrix, aMatrix, tA, tB), to: yMatrixShape)
+          .reshapedIfNeeded(yShape) : nil,
     ]
   }
 }
@@ -34,14 +36,14 @@ public func matmul(
 // For C = op(A)·op(B). Batched results are summed back to a 2-D operand by `unbroadcast`.
 
 /// dA = dC·op(B)ᵀ, or op(B)·dCᵀ when A is used transposed.
-private func matmulGradientA(_ g: Tensor, _ b: Tensor, _ tA: Bool, _ tB: Bool) throws -> Tensor {
+private func matmulGradientA(_ g: Variable, _ b: Variable, _ tA: Bool, _ tB: Bool) throws -> Variable {
   tA
     ? try matmul(b, g, transposeA: tB, transposeB: true)
     : try matmul(g, b, transposeA: false, transposeB: !tB)
 }
 
 /// dB = op(A)ᵀ·dC, or dCᵀ·op(A) when B is used transposed.
-private func matmulGradientB(_ g: Tensor, _ a: Tensor, _ tA: Bool, _ tB: Bool) throws -> Tensor {
+private func matmulGradientB(_ g: Variable, _ a: Variable, _ tA: Bool, _ tB: Bool) throws -> Variable {
   tB
     ? try matmul(g, a, transposeA: true, transposeB: tA)
     : try matmul(a, g, transposeA: !tA, transposeB: false)
@@ -56,20 +58,27 @@ public func linear(_ x: Variable, _ w: Variable, _ b: Variable?, relu: Bool = fa
   let input = x.value
   let weight = w.value
   let out = try linear(input, weight, b?.value, relu: relu)
-  let inputMatrix = input.rank == 1 ? input.reshaped(unchecked: [1, input.count]) : input
+  let inputMatrixShape = input.rank == 1 ? [1, input.count] : input.shape
   let inputShape = input.shape
   let hasBias = b != nil
-  return try recorded(out, b.map { [x, w, $0] } ?? [x, w]) { g, needs in
-    let gz = relu ? try reluGradient(g, input: out) : g
-    let gzMatrix = gz.reshaped(unchecked: [inputMatrix.shape[0], weight.shape[1]])
-    var result: [Tensor?] = [
+  return recorded(out, b.map { [x, w, $0] } ?? [x, w]) { g, out, needs in
+    let gz = relu ? try maskedWherePositive(g, out.value) : g
+    let gzMatrix = try gz.reshapedIfNeeded([inputMatrixShape[0], weight.shape[1]])
+    var result: [Variable?] = [
       try needs[0]
-        ? matmul(gzMatrix, weight, transposeB: true).reshaped(unchecked: inputShape) : nil,
-      try needs[1] ? matmul(inputMatrix, gzMatrix, transposeA: true) : nil,
+        ? matmul(gzMatrix, w, transposeB: true).reshapedIfNeeded(inputShape) : nil,
+      try needs[1] ? matmul(x.reshapedIfNeeded(inputMatrixShape), gzMatrix, transposeA: true) : nil,
     ]
     if hasBias {
       result.append(try needs[2] ? reduce(.sum, gzMatrix, axes: [0]) : nil)
     }
     return result
+  }
+}
+
+extension Variable {
+  /// `reshaped(shape)` that returns self when the shape is already right (no record).
+  func reshapedIfNeeded(_ shape: [Int]) throws -> Variable {
+    self.shape == shape ? self : try reshaped(shape)
   }
 }

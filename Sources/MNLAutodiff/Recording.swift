@@ -1,34 +1,37 @@
 import MNLTensor
 
 /// Wraps an op's forward value: a constant when no input is being recorded, else a new
-/// record on the inputs' tape with `pullback`.
-func recorded(_ value: Tensor, _ inputs: [Variable], _ pullback: @escaping Pullback) throws
-  -> Variable
-{
-  try recorded(value, inputs, backward: .rule(pullback))
+/// record with `pullback` on every recording tape that one of the inputs is on.
+func recorded(_ value: Tensor, _ inputs: [Variable], _ pullback: @escaping Pullback) -> Variable {
+  recorded(value, inputs, backward: .rule(pullback))
 }
 
 /// Like `recorded(_:_:_:)` with any kind of backward rule.
-func recorded(_ value: Tensor, _ inputs: [Variable], backward: Backward) throws -> Variable {
-  var tape: Tape?
+func recorded(_ value: Tensor, _ inputs: [Variable], backward: Backward) -> Variable {
+  var tapes: [Tape] = []
   for input in inputs {
-    guard let inputTape = input.tape, inputTape.isRecording else { continue }
-    if let tape, tape !== inputTape {
-      throw TensorError(
-        "cannot combine values from two different gradient computations (nested grad is not supported)"
-      )
+    for membership in input.memberships {
+      let tape = membership.tape
+      guard tape.isRecording, !tapes.contains(where: { $0 === tape })
+      else { continue }
+      tapes.append(tape)
     }
-    tape = inputTape
   }
-  guard let tape else { return Variable(constant: value) }
-  return tape.record(value, inputs: inputs, backward: backward)
+  guard !tapes.isEmpty else { return Variable(constant: value) }
+  let result = Variable(value: value, memberships: [])
+  for tape in tapes {
+    let slots = inputs.map { $0.slot(on: tape) ?? -1 }
+    let output = tape.newSlot(value.shape)
+    tape.records.append(Record(output: output, inputs: slots, backward: backward, result: result))
+    result.memberships.append(TapeMembership(tape: tape, slot: output))
+  }
+  return result
 }
 
 /// Sums a gradient over the axes along which its input was broadcast, so that it gets the
 /// input's shape back. Every broadcasting rule goes through here.
-@inline(__always)
-func unbroadcast(_ gradient: Tensor, to shape: [Int]) throws -> Tensor {
-  gradient.shape == shape ? gradient : try gradient.sumToShape(shape)
+func unbroadcast(_ gradient: Variable, to shape: [Int]) throws -> Variable {
+  gradient.shape == shape ? gradient : try gradient.summed(toShape: shape)
 }
 
 /// `shape` with each of `axes` (already normalised) set to 1: the keepDims shape of a reduction.

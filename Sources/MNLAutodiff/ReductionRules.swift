@@ -10,19 +10,21 @@ public func reduce(_ op: ReductionOp, _ a: Variable, axes: [Int]? = nil, keepDim
   let out = try reduce(op, x, axes: axes, keepDims: keepDims)
   let reduced = try normalizedAxes(axes, rank: x.rank)
   let kept = keptShape(x.shape, reducing: reduced)
-  return try recorded(out, [a]) { g, _ in
+  let inputShape = x.shape
+  return recorded(out, [a]) { g, out, _ in
     // The output gradient with the reduced axes kept as 1, so it broadcasts against x.
-    let gKept = g.reshaped(unchecked: kept)
+    let gKept = try g.reshaped(kept)
     switch op {
     case .sum:
-      return [try gKept.broadcast(to: x.shape)]
+      return [try gKept.broadcast(to: inputShape)]
     case .mean:
-      let n = reduced.reduce(1) { $0 * x.shape[$1] }
-      return [try (gKept / Float(n)).broadcast(to: x.shape)]
+      let n = reduced.reduce(1) { $0 * inputShape[$1] }
+      return [try (gKept / Float(n)).broadcast(to: inputShape)]
     case .max, .min:
-      let winners = try binary(.equal, x, out.reshaped(unchecked: kept))
+      // Which positions attain the extreme is piecewise constant.
+      let winners = try binary(.equal, x, out.value.reshaped(unchecked: kept))
       let counts = try reduce(.sum, winners, axes: reduced, keepDims: true)
-      return [try winners * (gKept / counts)]
+      return [try (gKept / counts) * winners]
     }
   }
 }
@@ -46,5 +48,5 @@ public func standardDeviation(_ a: Variable, axes: [Int]? = nil, keepDims: Bool 
 /// `sum(x²) / 2` as a 0-d tensor (TensorFlow's `l2_loss`); its gradient g·x is left for the
 /// backward pass to add in place into x's other gradient contributions.
 public func l2Loss(_ a: Variable) throws -> Variable {
-  try recorded(l2Loss(a.value), [a], backward: .scaling(a.value))
+  recorded(l2Loss(a.value), [a], backward: .scaling(a))
 }

@@ -1,7 +1,7 @@
 import MNLTensor
 
 // Gradient rules of the ops that move elements without changing them: the gradient moves
-// the same elements back.
+// the same elements back (with the same ops on variables, so they nest).
 
 extension Variable {
   /// The same elements in a new shape (one -1 is inferred).
@@ -26,21 +26,29 @@ extension Variable {
     let forward = perm ?? Array((0..<rank).reversed())
     var inverse = [Int](repeating: 0, count: rank)
     for (i, axis) in forward.enumerated() { inverse[axis < 0 ? axis + rank : axis] = i }
-    return try recorded(out, [self]) { g, _ in [try g.transposed(inverse)] }
+    return recorded(out, [self]) { g, _, _ in [try g.transposed(inverse)] }
   }
 
   /// Broadcast to `shape`; the gradient is summed back over the broadcast axes.
   public func broadcast(to shape: [Int]) throws -> Variable {
     let out = try value.broadcast(to: shape)
     let inputShape = self.shape
-    return try recorded(out, [self]) { g, _ in [try unbroadcast(g, to: inputShape)] }
+    return recorded(out, [self]) { g, _, _ in [try unbroadcast(g, to: inputShape)] }
+  }
+
+  /// Summed over the axes along which `shape` was broadcast to this one (the adjoint of
+  /// `broadcast(to:)`, whose gradient it is).
+  public func summed(toShape shape: [Int]) throws -> Variable {
+    let out = try value.sumToShape(shape)
+    let inputShape = self.shape
+    return recorded(out, [self]) { g, _, _ in [try g.broadcast(to: inputShape)] }
   }
 }
 
 /// Records `out`, which holds `a`'s elements in the same order under another shape.
 private func sameElements(_ a: Variable, _ out: Tensor) throws -> Variable {
   let inputShape = a.shape
-  return try recorded(out, [a]) { g, _ in [g.reshaped(unchecked: inputShape)] }
+  return recorded(out, [a]) { g, _, _ in [try g.reshaped(inputShape)] }
 }
 
 /// `x` converted to `dtype`. Only a cast to float32 passes the gradient through (unchanged);
@@ -48,7 +56,7 @@ private func sameElements(_ a: Variable, _ out: Tensor) throws -> Variable {
 public func cast(_ a: Variable, to dtype: DType) throws -> Variable {
   let out = cast(a.value, to: dtype)
   guard dtype == .float32 else { return Variable(constant: out) }
-  return try recorded(out, [a]) { g, _ in [g] }
+  return recorded(out, [a]) { g, _, _ in [g] }
 }
 
 /// Tensors joined along an existing `axis`; each input gets its slab of the gradient back.
@@ -56,9 +64,9 @@ public func concat(_ parts: [Variable], axis: Int) throws -> Variable {
   let out = try concat(parts.map(\.value), axis: axis)
   let resolvedAxis = axis < 0 ? axis + out.rank : axis
   let sizes = parts.map { $0.shape[resolvedAxis] }
-  return try recorded(out, parts) { g, needs in
+  return recorded(out, parts) { g, _, needs in
     var start = 0
-    var result: [Tensor?] = []
+    var result: [Variable?] = []
     for (i, size) in sizes.enumerated() {
       let slab: [IndexSpec] = leadingAll(resolvedAxis) + [.range(start: start, end: start + size, step: 1)]
       result.append(needs[i] ? try g.indexed(slab) : nil)
@@ -72,7 +80,7 @@ public func concat(_ parts: [Variable], axis: Int) throws -> Variable {
 public func stack(_ parts: [Variable], axis: Int) throws -> Variable {
   let out = try stack(parts.map(\.value), axis: axis)
   let resolvedAxis = axis < 0 ? axis + out.rank : axis
-  return try recorded(out, parts) { g, needs in
+  return recorded(out, parts) { g, _, needs in
     try needs.indices.map { i in
       needs[i] ? try g.indexed(leadingAll(resolvedAxis) + [.index(i)]) : nil
     }

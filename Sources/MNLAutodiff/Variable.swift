@@ -1,33 +1,51 @@
 import MNLTensor
 
-/// A tensor value seen by reverse-mode differentiation: either a constant (no tape, never
-/// differentiated) or a value recorded on a `Tape`, whose gradient `gradients(of:withRespectTo:)`
-/// can compute. Variables are immutable; every op returns a new one.
+/// A tensor value seen by reverse-mode differentiation: either a constant (on no tape, never
+/// differentiated) or a value recorded on one or more `Tape`s, whose gradient
+/// `gradients(of:withRespectTo:)` can compute. Variables are immutable to users; every op
+/// returns a new one.
+///
+/// A value is on several tapes when gradients are nested (`grad` of a function that calls
+/// `grad`): each live tape that watches one of an op's inputs records the op, as TensorFlow's
+/// nested gradient tapes do.
 public final class Variable {
-  /// The forward value.
-  public let value: Tensor
-  /// The tape this value is recorded on; nil for constants and for values of a finished tape.
-  let tape: Tape?
-  /// Index of this value's gradient slot on `tape` (-1 for constants).
-  let slot: Int
+  /// The forward value. Only the backward pass's gradient sums write it (in place, when they
+  /// own the variable and its storage).
+  public internal(set) var value: Tensor
+  /// The tapes this value is recorded on, with its slot on each. A tape's records hold the
+  /// variables they use, so tape and variables keep each other alive until the tape is
+  /// finished (by computing gradients, or by `finish()` when the computation is abandoned).
+  var memberships: [TapeMembership]
 
   /// A constant: mixed into an op, it is used for its value and never gets a gradient.
   public init(constant value: Tensor) {
     self.value = value
-    tape = nil
-    slot = -1
+    memberships = []
   }
 
-  init(value: Tensor, tape: Tape, slot: Int) {
+  init(value: Tensor, memberships: [TapeMembership]) {
     self.value = value
-    self.tape = tape
-    self.slot = slot
+    self.memberships = memberships
   }
 
   /// True when the value depends on a leaf of a tape that is still recording.
-  public var requiresGradient: Bool { tape.map { $0.isRecording } ?? false }
+  public var requiresGradient: Bool {
+    memberships.contains { $0.tape.isRecording }
+  }
+
+  /// This value's gradient slot on `tape`, if it is recorded there.
+  func slot(on tape: Tape) -> Int? {
+    for membership in memberships where membership.tape === tape { return membership.slot }
+    return nil
+  }
 
   public var shape: [Int] { value.shape }
+}
+
+/// Where a variable lives on one tape.
+struct TapeMembership {
+  let tape: Tape
+  let slot: Int
 }
 
 extension Variable: CustomStringConvertible {

@@ -16,6 +16,9 @@ final class Runtime {
   /// Modules loaded so far, by absolute path.
   var modules: [String: LoadedModule] = [:]
   var builtinsByName: [String: BuiltinFunction] = [:]
+  /// How many `grad` computations are running: while any is, built-ins check that they can
+  /// handle the traced tensors they are given (`TracedArguments`).
+  var activeGradients = 0
 
   init(globals: Globals) {
     self.globals = globals
@@ -150,6 +153,7 @@ final class Runtime {
     }
     var context = CallContext(arguments: bound, rest: rest, location: loc, interpreter: interpreter, function: b)
     do {
+      if activeGradients > 0 { try TracedArguments.check(context) }
       return try b.body(&context)
     } catch let request as ExitRequest {
       throw request

@@ -5,81 +5,164 @@ extension Builtins {
   /// JAX-style differentiation of script functions.
   static let autodiff: [BuiltinFunction] = [
     BuiltinFunction(
-      "value_and_grad", [.init("f")],
-      doc: "A function computing (f(params, ...), gradient of f with respect to params): params may be a tensor or a list/record tree of them."
+      "value_and_grad", [.init("f"), .init("argnums", default: .int(0)), .init("has_aux", default: .bool(false))],
+      doc: "A function computing [f(params, ...), gradient of f with respect to params]: params may be a tensor, a number or a list/record tree of them. argnums: [0, 1] differentiates several arguments; has_aux: f returns [loss, aux]."
     ) { ctx in
-      let f = SendableValue(try callable(ctx, 0))
+      let options = try GradientOptions(ctx)
       return .builtin(
         BuiltinFunction("value_and_grad(f)", variadic: true, doc: "Returns [value, gradients].") { inner in
-          let (value, grads) = try differentiate(f.value, inner)
+          let (value, grads) = try differentiate(options, inner)
           return .list([value, grads])
         })
     },
     BuiltinFunction(
-      "grad", [.init("f")],
-      doc: "A function computing the gradient of f with respect to its first argument (same structure as it)."
+      "grad", [.init("f"), .init("argnums", default: .int(0)), .init("has_aux", default: .bool(false))],
+      doc: "A function computing the gradient of f with respect to its first argument (same structure as it). argnums: [0, 1] gives one gradient per chosen argument; has_aux: f returns [loss, aux] and the result is [gradients, aux]."
     ) { ctx in
-      let f = SendableValue(try callable(ctx, 0))
+      let options = try GradientOptions(ctx)
       return .builtin(
         BuiltinFunction("grad(f)", variadic: true, doc: "Returns the gradients.") { inner in
-          try differentiate(f.value, inner).1
+          let (value, grads) = try differentiate(options, inner)
+          guard options.hasAux, case .list(let pair) = value else { return grads }
+          return .list([grads, pair.items[1]])
         })
+    },
+    BuiltinFunction(
+      "stop_gradient", [.init("x")],
+      doc: "x as a constant: inside grad, no gradient flows back through it (a tree keeps its structure)."
+    ) { ctx in
+      try ParameterTree.map(ctx[0]) { leaf in
+        if case .object(let o as TracedTensor) = leaf { return .tensor(o.variable.value) }
+        return leaf
+      }
     },
   ]
 
-  private static func callable(_ ctx: CallContext, _ i: Int) throws -> Value {
-    switch ctx[i] {
-    case .function, .builtin: return ctx[i]
-    default: throw ctx.typeError(i, expected: "a function")
+  /// What `grad(f, argnums:, has_aux:)` was asked for.
+  struct GradientOptions: @unchecked Sendable {
+    let function: Value
+    /// The argument positions to differentiate; `single` when argnums was one int (the
+    /// gradient is then returned alone rather than in a list).
+    let argnums: [Int]
+    let single: Bool
+    let hasAux: Bool
+
+    init(_ ctx: CallContext) throws {
+      switch ctx[0] {
+      case .function, .builtin: function = ctx[0]
+      default: throw ctx.typeError(0, expected: "a function")
+      }
+      switch ctx[1] {
+      case .int(let n):
+        argnums = [n]
+        single = true
+      case .list:
+        guard let list = try ctx[1].intList(), !list.isEmpty else {
+          throw ctx.typeError(1, expected: "an int or a non-empty list of ints")
+        }
+        guard Set(list).count == list.count else { throw ScriptError("\(ctx.function.name)(): argnums has a repeated position") }
+        argnums = list
+        single = false
+      default: throw ctx.typeError(1, expected: "an int or a list of ints")
+      }
+      guard argnums.allSatisfy({ $0 >= 0 }) else { throw ScriptError("\(ctx.function.name)(): argnums must not be negative") }
+      hasAux = try ctx.bool(2)
     }
   }
 
-  /// Calls `f(params, rest...)` with params' leaves traced; returns the value and gradients.
-  private static func differentiate(_ f: Value, _ ctx: CallContext) throws -> (Value, Value) {
-    guard let params = ctx.rest.first else {
-      throw ScriptError("a gradient function needs the parameters as its first argument")
+  /// Calls f with the chosen arguments' leaves traced; returns its value (or [value, aux])
+  /// and the gradients (one tree, or a list of trees for a list of argnums).
+  private static func differentiate(_ options: GradientOptions, _ ctx: CallContext) throws -> (Value, Value) {
+    var arguments = ctx.rest
+    guard let last = options.argnums.max(), last < arguments.count else {
+      throw ScriptError(
+        arguments.isEmpty
+          ? "a gradient function needs the parameters as its first argument"
+          : "argnums asks for argument \(options.argnums.max() ?? 0) but the function got \(arguments.count) argument\(arguments.count == 1 ? "" : "s")")
     }
+    let runtime = ctx.interpreter.runtime
     let tape = Tape()
+    // Abandoned on error: finishing frees the records (tape and variables hold each other).
+    defer { tape.finish() }
     var leaves: [Variable] = []
-    let traced = try ParameterTree.map(params) { leaf in
-      guard let t = try leaf.tensorArg()?.tensor else { return leaf }
-      guard t.dtype == .float32 else {
-        throw ScriptError("cannot differentiate with respect to an \(t.dtype.rawValue) tensor; cast it to float32")
+    // Number leaves get numbers back as gradients, tensor leaves tensors.
+    var numberLeaf: [Bool] = []
+    for position in options.argnums {
+      arguments[position] = try ParameterTree.map(arguments[position]) { leaf in
+        let variable: Variable
+        switch leaf {
+        case .object(let o as TracedTensor):
+          // Traced by an outer grad: the inner gradients stay differentiable for it.
+          variable = tape.variable(watching: o.variable)
+        case .tensor(let t):
+          guard t.dtype == .float32 else {
+            throw ScriptError("cannot differentiate with respect to an \(t.dtype.rawValue) tensor; cast it to float32")
+          }
+          variable = tape.variable(t)
+        case .float(let d):
+          variable = tape.variable(Tensor(scalar: Float(d)))
+        case .int:
+          throw ScriptError("cannot differentiate with respect to an int; write it as a float (1.0, not 1)")
+        default: return leaf
+        }
+        leaves.append(variable)
+        if case .float = leaf { numberLeaf.append(true) } else { numberLeaf.append(false) }
+        return .object(TracedTensor(variable))
       }
-      let v = tape.variable(t)
-      leaves.append(v)
-      return .object(TracedTensor(v))
     }
-    let result = try ctx.interpreter.call(f, [traced] + ctx.rest.dropFirst(), at: ctx.location)
+    guard !leaves.isEmpty else {
+      throw ScriptError("nothing to differentiate: the argument holds no tensors or numbers")
+    }
+
+    runtime.activeGradients += 1
+    let result: Value
+    do {
+      defer { runtime.activeGradients -= 1 }
+      result = try ctx.interpreter.call(options.function, arguments, at: ctx.location)
+    }
+
+    var returned = result
+    if options.hasAux {
+      guard case .list(let pair) = result, pair.items.count == 2 else {
+        throw ScriptError("with has_aux: true the function must return [loss, aux], not \(result.typeName)")
+      }
+      returned = pair.items[0]
+    }
     let output: Variable
-    switch result {
+    switch returned {
     case .object(let o as TracedTensor): output = o.variable
     default:
-      guard let t = try result.tensorArg()?.tensor else {
-        throw ScriptError("the function being differentiated must return a number or a one-element tensor, not \(result.typeName)")
+      guard let t = try returned.tensorArg()?.tensor else {
+        throw ScriptError("the function being differentiated must return a number or a one-element tensor, not \(returned.typeName)")
       }
       output = Variable(constant: t)
     }
-    let grads = try gradients(of: output, withRespectTo: leaves)
-    var next = 0
-    let gradTree = try ParameterTree.map(params) { leaf in
-      guard (try? leaf.tensorArg()) != nil, next < grads.count else { return leaf }
-      defer { next += 1 }
-      switch leaf {
-      case .int, .float: return .float(Double(grads[next].scalarValue ?? 0))
-      default: return .tensor(grads[next])
-      }
-    }
-    guard let v = output.value.scalarValue else {
+    guard output.value.count == 1 else {
       throw ScriptError("the function being differentiated returned shape \(formatShape(output.value.shape)); reduce it to one number, e.g. with mean")
     }
-    return (.float(Double(v)), gradTree)
-  }
-}
+    guard tape.isDifferentiable(output, withRespectTo: leaves) else {
+      throw ScriptError(
+        "the function's result does not depend on the arguments being differentiated, so it has no gradient",
+        note: "the tensors reached it only through values grad cannot trace (float(), stop_gradient, argmax, comparisons), or not at all")
+    }
+    let grads = try gradientVariables(of: output, withRespectTo: leaves)
 
-/// Lets a script value be captured by a built-in's `@Sendable` body. The interpreter runs on
-/// one thread, so the value is never shared across threads.
-struct SendableValue: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
+    var next = 0
+    var trees: [Value] = []
+    for position in options.argnums {
+      // The original tree (the traced copy may have been changed by f): same leaves, same order.
+      trees.append(try ParameterTree.map(ctx.rest[position]) { leaf in
+        guard next < grads.count else { return leaf }
+        defer { next += 1 }
+        let gradient = grads[next]
+        if gradient.requiresGradient { return .object(TracedTensor(gradient)) }
+        return numberLeaf[next] ? .float(Double(gradient.value.scalarValue ?? 0)) : .tensor(gradient.value)
+      })
+    }
+    let value: Value = output.requiresGradient
+      ? .object(TracedTensor(output)) : .float(Double(output.value.scalarValue ?? 0))
+    let gradients = options.single ? trees[0] : .list(trees)
+    if options.hasAux, case .list(let pair) = result { return (.list([value, pair.items[1]]), gradients) }
+    return (value, gradients)
+  }
 }

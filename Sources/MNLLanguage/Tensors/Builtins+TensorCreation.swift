@@ -1,3 +1,4 @@
+import MNLAutodiff
 import MNLTensor
 
 extension Builtins {
@@ -7,8 +8,14 @@ extension Builtins {
       "tensor", [.init("data"), .init("dtype", default: Value.none)],
       doc: "A tensor from a number or nested list: tensor([[1, 2], [3, 4]]). All-int data gives int32."
     ) { ctx in
+      // Traced values (inside grad) stay traced: a list of them is stacked on the tape.
+      var traced: Variable?
+      if case .object(let o as TracedTensor) = ctx[0] { traced = o.variable }
+      if let v = try traced ?? tracedTensor(fromList: ctx[0]) {
+        guard case .string = ctx[1] else { return .wrap(v) }
+        return .wrap(try MNLAutodiff.cast(v, to: try ctx.dtype(1)))
+      }
       guard var t = try tensorFromLiteral(ctx[0]) else {
-        if case .object(let o as TracedTensor) = ctx[0] { return .tensor(o.variable.value) }
         throw ctx.typeError(0, expected: "a number or a (nested) list of numbers")
       }
       if case .string = ctx[1] { t = cast(t, to: try ctx.dtype(1)) }

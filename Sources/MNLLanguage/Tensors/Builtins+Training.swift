@@ -6,10 +6,11 @@ extension Builtins {
   static let training: [BuiltinFunction] = [
     BuiltinFunction(
       "sgd_update", [.init("params"), .init("grads"), .init("learning_rate")],
-      doc: "Gradient descent in place: every tensor p of params becomes p - learning_rate * g."
+      doc: "Gradient descent in place: every tensor or number p of params becomes p - learning_rate * g."
     ) { ctx in
       let lr = try ctx.float(2)
-      try ParameterTree.updateInPlace(ctx[0], ctx[1]) { p, g, path in
+      let lrDouble = ctx[2].asDouble ?? Double(lr)
+      try ParameterTree.updateInPlace(ctx[0], ctx[1], scalar: { $0 - lrDouble * $1 }) { p, g, path in
         guard p.shape == g.shape else { throw TensorError.shapeMismatch("sgd_update at \(path)", p.shape, g.shape, infix: "vs gradient") }
         try p.addScaled(g, scale: -lr)
       }
@@ -17,11 +18,12 @@ extension Builtins {
     },
     BuiltinFunction(
       "ema_update", [.init("averages"), .init("params"), .init("decay")],
-      doc: "Moving average in place: every tensor a of averages becomes decay * a + (1 - decay) * p."
+      doc: "Moving average in place: every tensor or number a of averages becomes decay * a + (1 - decay) * p."
     ) { ctx in
       let decay = try ctx.float(2)
       guard (0...1).contains(decay) else { throw ScriptError("ema_update(): decay must be in [0, 1], got \(decay)") }
-      try ParameterTree.updateInPlace(ctx[0], ctx[1]) { a, p, path in
+      let decayDouble = ctx[2].asDouble ?? Double(decay)
+      try ParameterTree.updateInPlace(ctx[0], ctx[1], scalar: { decayDouble * $0 + (1 - decayDouble) * $1 }) { a, p, path in
         guard a.shape == p.shape else { throw TensorError.shapeMismatch("ema_update at \(path)", a.shape, p.shape, infix: "vs") }
         try a.movingAverage(toward: p, decay: decay)
       }

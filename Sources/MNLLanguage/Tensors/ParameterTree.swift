@@ -36,11 +36,14 @@ enum ParameterTree {
     }
   }
 
-  /// Updates every tensor leaf of `target` in place, pairing it with the leaf at the same
-  /// position in `other` (same structure required). The tensor is taken out of its container
-  /// while `update` runs, so a tensor held only there is mutated without a copy.
+  /// Updates every leaf of `target` in place, pairing it with the leaf at the same position in
+  /// `other` (same structure required). A tensor is taken out of its container while `update`
+  /// runs, so a tensor held only there is mutated without a copy; a number leaf is replaced by
+  /// its updated value (a float, computed by `scalar` in double precision when given), as
+  /// `grad` gives number leaves number gradients.
   static func updateInPlace(
     _ target: Value, _ other: Value, path: String = "", depth: Int = 0,
+    scalar: ((Double, Double) -> Double)? = nil,
     _ update: (inout Tensor, Tensor, String) throws -> Void
   ) throws {
     guard depth < 64 else { throw ScriptError("parameter tree nested too deeply") }
@@ -51,34 +54,77 @@ enum ParameterTree {
       }
       for i in a.items.indices {
         let p = "\(path)[\(i)]"
-        if case .tensor(var t) = a.items[i] {
-          guard case .tensor(let o) = b.items[i] else { throw leafMismatch(p, b.items[i]) }
-          a.items[i] = .none
-          defer { a.items[i] = .tensor(t) }
-          try update(&t, o, p)
+        if let updated = try updatedLeaf(&a.items[i], b.items[i], p, scalar, update) {
+          a.items[i] = updated
         } else {
-          try updateInPlace(a.items[i], b.items[i], path: p, depth: depth + 1, update)
+          try updateInPlace(a.items[i], b.items[i], path: p, depth: depth + 1, scalar: scalar, update)
         }
       }
     case (.record(let a), .record(let b)):
+      if let extra = b.keys.first(where: { a[$0] == nil }) {
+        let p = path.isEmpty ? extra : "\(path).\(extra)"
+        throw ScriptError("structure mismatch: \(p) is in the second tree but not the first")
+      }
       for key in a.keys {
         let p = path.isEmpty ? key : "\(path).\(key)"
         guard let theirs = b[key] else { throw ScriptError("structure mismatch: \(p) is missing from the second tree") }
-        if case .tensor(var t)? = a[key] {
-          guard case .tensor(let o) = theirs else { throw leafMismatch(p, theirs) }
-          a[key] = Value.none
-          defer { a[key] = .tensor(t) }
-          try update(&t, o, p)
-        } else if let mine = a[key] {
-          try updateInPlace(mine, theirs, path: p, depth: depth + 1, update)
+        guard var mine = a[key] else { continue }
+        a[key] = Value.none  // drop the record's reference so a tensor can change in place
+        defer { a[key] = mine }
+        if let updated = try updatedLeaf(&mine, theirs, p, scalar, update) {
+          mine = updated
+        } else {
+          try updateInPlace(mine, theirs, path: p, depth: depth + 1, scalar: scalar, update)
         }
       }
     case (.list, _), (.record, _):
       throw ScriptError("structure mismatch at \(path.isEmpty ? "top" : path): \(target.typeName) vs \(other.typeName)")
     default:
-      guard depth > 0 else {
-        throw ScriptError("expected a record or list of tensors (a parameter tree), got \(target.typeName)")
+      throw ScriptError("expected a record or list of tensors (a parameter tree), got \(target.typeName)")
+    }
+  }
+
+  /// The new value of a tensor or number leaf `mine` after `update` with `theirs`; nil when
+  /// `mine` is not a leaf (a list or record to walk into). `mine` is emptied while a tensor
+  /// leaf is updated, so the update need not copy it.
+  private static func updatedLeaf(
+    _ mine: inout Value, _ theirs: Value, _ path: String, _ scalar: ((Double, Double) -> Double)?,
+    _ update: (inout Tensor, Tensor, String) throws -> Void
+  ) throws -> Value? {
+    switch mine {
+    case .tensor(var t):
+      let o = try leafTensor(theirs, path)
+      mine = .none
+      defer { mine = .tensor(t) }
+      try update(&t, o, path)
+      return .tensor(t)
+    case .float(let d):
+      // Numbers are doubles: update them in double precision when the caller can.
+      if let scalar, let o = theirs.asDouble { return .float(scalar(d, o)) }
+      var t = Tensor(scalar: Float(d))
+      try update(&t, try leafTensor(theirs, path), path)
+      return .float(Double(t.scalarValue ?? Float(d)))
+    case .int:
+      throw ScriptError("cannot update the int at \(path) in place; make it a float (1.0, not 1)")
+    case .list, .record:
+      return nil
+    default:
+      // Other values (names, none) are not parameters: kept, if the other tree agrees.
+      switch theirs {
+      case .tensor, .float, .int, .list, .record:
+        throw ScriptError("structure mismatch at \(path): \(mine.typeName) vs \(theirs.typeName)")
+      default: return mine
       }
+    }
+  }
+
+  /// The other tree's leaf as a tensor (numbers become 0-d tensors).
+  private static func leafTensor(_ value: Value, _ path: String) throws -> Tensor {
+    switch value {
+    case .tensor(let t): return t
+    case .float(let d): return Tensor(scalar: Float(d))
+    case .int(let i): return Tensor(scalar: Float(i))
+    default: throw leafMismatch(path, value)
     }
   }
 

@@ -54,17 +54,21 @@ struct TensorExtension: ValueExtension {
   }
 
   func setIndex(_ base: inout Value, _ indices: [IndexValue], to newValue: Value) throws -> Bool {
-    guard base.isTensorLike else { return false }
-    guard case .tensor(var target) = base else {
-      throw ScriptError("cannot assign into a tensor that is being differentiated; build a new one instead")
-    }
-    guard let value = try newValue.tensorArg()?.tensor else {
+    guard base.isTensorLike, let target = try base.tensorArg() else { return false }
+    guard let value = try newValue.tensorArg() else {
       throw ScriptError("cannot assign \(newValue.typeName) into a tensor")
     }
     let specs = try indices.map(indexSpec)
+    if target.isTraced || value.isTraced {
+      // Inside grad, `x[i] = v` is the functional update x.at[i].set(v) (as in JAX): the
+      // variable gets a new traced tensor, and the gradient flows to both x and v.
+      base = .wrap(try target.variable.assigning(specs, value.variable))
+      return true
+    }
+    guard case .tensor(var plain) = base else { return false }
     base = .none  // drop our reference so the assignment below mutates in place (no copy)
-    defer { base = .tensor(target) }  // also on error: the variable keeps its tensor
-    try target.assign(specs, value)
+    defer { base = .tensor(plain) }  // also on error: the variable keeps its tensor
+    try plain.assign(specs, value.tensor)
     return true
   }
 
@@ -108,13 +112,23 @@ struct TensorExtension: ValueExtension {
   }
 
   func iterate(_ value: Value) throws -> [Value]? {
-    guard value.isTensorLike, let t = try value.tensorArg()?.tensor else { return nil }
-    guard let rows = t.shape.first else { throw ScriptError("cannot iterate over a 0-d tensor") }
-    return try (0..<rows).map { .tensor(try t.indexed([.index($0)])) }
+    guard value.isTensorLike, let x = try value.tensorArg() else { return nil }
+    guard let rows = x.tensor.shape.first else { throw ScriptError("cannot iterate over a 0-d tensor") }
+    // Each row is x[i]: recorded like any indexing when x is traced.
+    return try (0..<rows).map { i in
+      try tensorOp([x], plain: { try $0[0].indexed([.index(i)]) }, traced: { try $0[0].indexed([.index(i)]) })
+    }
   }
 
   func convert(_ value: Value, to type: String) throws -> Value? {
-    guard value.isTensorLike, let t = try value.tensorArg()?.tensor else { return nil }
+    guard value.isTensorLike, let x = try value.tensorArg() else { return nil }
+    let t = x.tensor
+    if x.isTraced, type == "float" {
+      // int() and bool() are piecewise constant (zero gradient is right); float() is not.
+      throw ScriptError(
+        "float() cannot convert a tensor that grad is tracing to a number: the gradient would be lost",
+        note: "keep it a tensor (a one-element tensor works wherever a number does), or use float(stop_gradient(x)) to read its value as a constant")
+    }
     guard let v = t.scalarValue else {
       throw ScriptError(
         "\(type)() needs a tensor with one element, got shape \(formatShape(t.shape))")
