@@ -102,12 +102,31 @@ import Testing
     }
   }
 
-  @Test func mixingTwoTapesIsAnError() throws {
+  @Test func nestedTapesGiveSecondDerivatives() throws {
+    let outer = Tape()
+    let x = outer.variable(Tensor(scalar: 2))
+    let inner = Tape()
+    let y = inner.variable(watching: x)
+    let cube = try binary(.multiply, binary(.multiply, y, y), y)
+    // d(y³)/dy = 3y² = 12, itself recorded on the outer tape ...
+    let slope = try gradientVariables(of: cube, withRespectTo: [y])[0]
+    expectClose(slope.value, [12])
+    #expect(slope.requiresGradient)
+    // ... so it can be differentiated again: d(3x²)/dx = 6x = 12.
+    expectClose(try gradients(of: slope, withRespectTo: [x])[0], [12])
+  }
+
+  @Test func opsMixingTwoTapesAreRecordedOnBoth() throws {
     let first = Tape()
     let second = Tape()
     let a = first.variable(Tensor(scalar: 1))
     let b = second.variable(Tensor(scalar: 2))
-    #expect(throws: TensorError.self) { try binary(.add, a, b) }
+    let product = try binary(.multiply, a, b)
+    #expect(first.recordCount == 1)
+    #expect(second.recordCount == 1)
+    expectClose(try gradients(of: product, withRespectTo: [b])[0], [1])
+    // The second tape is finished; the first still differentiates the same product.
+    expectClose(try gradients(of: product, withRespectTo: [a])[0], [2])
   }
 
   @Test func gradientOfIntermediateValue() throws {

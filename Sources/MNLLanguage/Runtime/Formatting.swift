@@ -68,7 +68,8 @@ enum Formatting {
 
   static func format(_ value: Value, spec text: String) throws -> String {
     let spec = try parse(text)
-    var v = value
+    // Text is constant by nature: a traced tensor is formatted by its value.
+    var v = value.readingTracedValue
     if !v.isCoreValue, spec.type != nil, spec.type != "s",
       let converted = try ValueExtensions.first({ try $0.convert(v, to: spec.type == "d" ? "int" : "float") })
     {

@@ -24,7 +24,7 @@ extension Builtins {
         BuiltinFunction("grad(f)", variadic: true, doc: "Returns the gradients.") { inner in
           let (value, grads) = try differentiate(options, inner)
           guard options.hasAux, case .list(let pair) = value else { return grads }
-          return .list([grads, pair.items[1]])
+          return .list([grads, pair.items[1]])  // JAX's (gradients, aux)
         })
     },
     BuiltinFunction(
@@ -138,7 +138,7 @@ extension Builtins {
       output = Variable(constant: t)
     }
     guard output.value.count == 1 else {
-      throw ScriptError("the function being differentiated returned shape \(formatShape(output.value.shape)); reduce it to one number, e.g. with mean")
+      throw ScriptError("can only differentiate a scalar, but the function returned shape \(formatShape(output.value.shape)); reduce it first, e.g. with sum or mean")
     }
     guard tape.isDifferentiable(output, withRespectTo: leaves) else {
       throw ScriptError(
@@ -162,7 +162,14 @@ extension Builtins {
     let value: Value = output.requiresGradient
       ? .object(TracedTensor(output)) : .float(Double(output.value.scalarValue ?? 0))
     let gradients = options.single ? trees[0] : .list(trees)
-    if options.hasAux, case .list(let pair) = result { return (.list([value, pair.items[1]]), gradients) }
+    if options.hasAux, case .list(let pair) = result {
+      // aux leaves the function: its tensors are plain again (unless an outer grad traces them).
+      let aux = try ParameterTree.map(pair.items[1]) { leaf in
+        guard case .object(let o as TracedTensor) = leaf else { return leaf }
+        return .wrap(o.variable)
+      }
+      return (.list([value, aux]), gradients)
+    }
     return (value, gradients)
   }
 }

@@ -67,3 +67,12 @@ enum TracedArguments {
     }
   }
 }
+
+extension Value {
+  /// A traced tensor as the plain tensor it holds (for reading its value where the result is
+  /// constant by nature, such as formatting); any other value as it is.
+  var readingTracedValue: Value {
+    if case .object(let o as TracedTensor) = self { return .tensor(o.variable.value) }
+    return self
+  }
+}
