@@ -7,6 +7,12 @@ struct TensorExtension: ValueExtension {
   func binary(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws -> Value? {
     guard lhs.isTensorLike || rhs.isTensorLike else { return nil }
     guard let a = try lhs.tensorArg(), let b = try rhs.tensorArg() else { return nil }
+    if op == .modulo, a.isTraced || b.isTraced {
+      // x − floor(x / y)·y: the floor is piecewise constant, the rest is recorded.
+      let (x, y) = (a.variable, b.variable)
+      let quotient = try MNLAutodiff.unary(.floor, MNLAutodiff.binary(.divide, x, y))
+      return .wrap(try x - quotient * y)
+    }
     switch op {
     case .matmul:
       return try tensorOp([a, b], plain: { try matmul($0[0], $0[1]) }, traced: { try MNLAutodiff.matmul($0[0], $0[1]) })

@@ -60,7 +60,8 @@ enum TracedArguments {
   static func containsTraced(_ value: Value, depth: Int = 0) -> Bool {
     guard depth < 64 else { return false }
     switch value {
-    case .object(let o): return o is TracedTensor
+    // A traced tensor that outlived its grad call is a constant by now.
+    case .object(let o as TracedTensor): return o.variable.requiresGradient
     case .list(let l): return l.items.contains { containsTraced($0, depth: depth + 1) }
     case .record(let r): return r.values.contains { containsTraced($0, depth: depth + 1) }
     default: return false
