@@ -5,13 +5,19 @@ extension Builtins {
   /// JAX-style differentiation of script functions.
   static let autodiff: [BuiltinFunction] = [
     BuiltinFunction(
-      "value_and_grad", [.init("f"), .init("argnums", default: .int(0)), .init("has_aux", default: .bool(false))],
-      doc: "A function computing [f(params, ...), gradient of f with respect to params]: params may be a tensor, a number or a list/record tree of them. argnums: [0, 1] differentiates several arguments; has_aux: f returns [loss, aux]."
+      "value_and_grad",
+      [.init("f"), .init("argnums", default: .int(0)), .init("has_aux", default: .bool(false)),
+       .init("check_numerics", default: .bool(true))],
+      doc: "A function computing [f(params, ...), gradient of f with respect to params]: params may be a tensor, a number or a list/record tree of them. argnums: [0, 1] differentiates several arguments; has_aux: f returns [loss, aux]; a NaN or infinite loss stops with an error naming the call and the non-finite tensors unless check_numerics: false."
     ) { ctx in
       let options = try GradientOptions(ctx)
+      let checkNumerics = try ctx.bool(3)
+      let calls = CallCounter()
       return .builtin(
         BuiltinFunction("value_and_grad(f)", variadic: true, doc: "Returns [value, gradients].") { inner in
+          calls.count += 1
           let (value, grads) = try differentiate(options, inner)
+          if checkNumerics { try NumericsCheck.loss(value, call: calls.count, function: options.function, arguments: inner.rest, gradients: grads) }
           return .list([value, grads])
         })
     },
@@ -172,4 +178,9 @@ extension Builtins {
     }
     return (value, gradients)
   }
+}
+
+/// How many times a function made by value_and_grad was called (the training step, for messages).
+final class CallCounter: @unchecked Sendable {
+  var count = 0
 }

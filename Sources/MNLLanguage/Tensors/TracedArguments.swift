@@ -30,7 +30,7 @@ enum TracedArguments {
       "get", "keys", "values", "items", "remove", "clone",
     ]
     let constant = [
-      "argmax", "argmin", "equal", "sign", "floor", "ceil", "round", "int", "bool", "any", "all",
+      "argmax", "argmin", "equal", "sign", "floor", "int", "bool", "any", "all",
       "one_hot", "accuracy", "shape", "zeros_like", "ones_like", "param_count", "len", "type",
       "print", "repr", "str", "format", "show", "assert", "error", "index_of", "has", "contains",
       "stop_gradient", "isnan", "isfinite",
