@@ -2,6 +2,8 @@ import MNLTensor
 
 /// Prepares any picture of a single digit the way MNIST's images were made, so a model
 /// trained on MNIST can read it:
+/// 0. salt-and-pepper noise is median-filtered, and a light page inside a dark surround (a
+///    photo of paper on a desk) is cropped out (DigitImpulseNoise, DigitPageDetection);
 /// 1. grey levels in [0, 1]; if the border is mostly light (a dark digit on paper), invert, so
 ///    the digit is light on dark;
 /// 2. remove uneven lighting (a plane fitted to the border is subtracted) and
@@ -32,6 +34,20 @@ public enum DigitPreprocessing {
     // Integer images hold 0…255.
     let scale: Float = image.dtype == .float32 ? 1 : 1 / 255
     for i in pixels.indices { pixels[i] = min(max(pixels[i] * scale, 0), 1) }
+    return try prepareGrey(pixels, height: height, width: width)
+  }
+
+  /// `prepare` from grey levels in [0, 1], row-major.
+  static func prepareGrey(_ grey: [Float], height: Int, width: Int) throws -> Tensor {
+    var pixels = grey
+    removeImpulseNoise(&pixels, height: height, width: width)
+    if let page = pageRegion(pixels, height: height, width: width) {
+      var cropped = [Float](repeating: 0, count: page.height * page.width)
+      for y in 0..<page.height {
+        for x in 0..<page.width { cropped[y * page.width + x] = pixels[(page.top + y) * width + page.left + x] }
+      }
+      return try prepareGrey(cropped, height: page.height, width: page.width)
+    }
 
     var border: [Float] = []
     for x in 0..<width { border += [pixels[x], pixels[(height - 1) * width + x]] }

@@ -112,8 +112,9 @@ extension REPL {
       return
     }
     do {
-      let source = try readTextFile(path)
-      try interpreter.runScript(source: source, path: path)
+      let file = try commandPath(path)
+      let source = try readTextFile(file)
+      try interpreter.runScript(source: source, path: file)
     } catch let exit as ExitRequest {
       // exit() in a loaded script ends that script, not the session.
       if exit.status != 0 { report(CommandError("\(path) exited with status \(exit.status)")) }

@@ -14,7 +14,7 @@ extension REPL {
       return
     }
     do {
-      let digit = try prepareDigit(try ImageFile.readGrey(path))
+      let digit = try prepareDigit(try ImageFile.readGrey(try commandPath(path)))
       write(try TerminalImage.render(digit, capabilities: capabilities))
       let (scores, source) = try classify(digit)
       guard let probabilities = scores else { return }

@@ -69,6 +69,23 @@ final class DigitPreprocessingTests: XCTestCase {
     XCTAssertGreaterThan(cosine(fromFile, try test.image(54)), 0.95)
   }
 
+  /// MNIST's own digits are clean: the impulse filter and the page finder leave them alone
+  /// (a median filter would erase thin strokes; a page crop would cut the digit).
+  func testMNISTDigitsAreNeitherFilteredNorTakenForPages() throws {
+    let dir = TestSupport.mnistDirectory
+    guard FileManager.default.fileExists(atPath: dir + "/t10k-images-idx3-ubyte.gz") else {
+      throw TestSupport.missingPrerequisite("MNIST is not at \(dir)")
+    }
+    let test = try MNISTDataSet.load(directory: dir, validation: 0).test
+    for index in 0..<test.count {
+      let pixels = try test.image(index).values
+      var filtered = pixels
+      DigitPreprocessing.removeImpulseNoise(&filtered, height: 28, width: 28)
+      XCTAssertEqual(filtered, pixels, "image \(index) was median-filtered")
+      XCTAssertNil(DigitPreprocessing.pageRegion(pixels, height: 28, width: 28), "image \(index) taken for a page")
+    }
+  }
+
   func testCommittedTest54Fixtures() throws {
     let binary = try PGM.read(TestSupport.fixtures + "/mnist-test54.pgm")
     let plain = try PGM.read(TestSupport.fixtures + "/mnist-test54-plain.pgm")

@@ -173,9 +173,7 @@ final class PNGTests: XCTestCase {
   }
 
   func testFilesWrittenByImageMagickNow() throws {
-    guard let convert = TestSupport.which("convert"),
-      (try? TestSupport.run(convert, ["-version"]))?.output.contains("ImageMagick") == true
-    else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
+    guard let convert = TestSupport.imageMagickConvert() else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
     let dir = try TestSupport.temporaryDirectory(self)
     let base = dir + "/base.pgm"
     let draw = [

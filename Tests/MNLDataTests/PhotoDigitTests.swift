@@ -9,9 +9,7 @@ import XCTest
 /// cleanly, MNIST-style (light on black), up to a one-pixel shift.
 final class PhotoDigitTests: XCTestCase {
   func testNoisyPaperPhotoMatchesACleanRendering() throws {
-    guard let convert = TestSupport.which("convert"),
-      (try? TestSupport.run(convert, ["-version"]))?.output.contains("ImageMagick") == true
-    else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
+    guard let convert = TestSupport.imageMagickConvert() else { throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)") }
     let dir = try TestSupport.temporaryDirectory(self)
     for digit in 0...9 {
       let photo = dir + "/photo\(digit).png"
@@ -34,6 +32,47 @@ final class PhotoDigitTests: XCTestCase {
       let cleanMass = fromClean.values.reduce(0, +)
       XCTAssertEqual(photoMass / cleanMass, 1, accuracy: 0.25, "digit \(digit): paper noise adds little ink")
       print("digit \(digit) photographed on paper vs drawn clean: cosine \(similarity)")
+    }
+  }
+
+  /// A photo of a page on a desk: a light sheet, with the dark digit on it, inside a dark
+  /// surround that also makes the image's border dark.
+  func testPageOnADarkDeskIsFound() throws {
+    try compareWithCleanRendering("page") { digit, glyph, path in
+      ["-size", "220x200", "xc:gray15", "-fill", "gray85", "-draw", "rectangle 30,25 190,175",
+       "-fill", "gray10"] + glyph + ["-attenuate", "0.2", "+noise", "Gaussian", path]
+    }
+  }
+
+  /// Heavy salt-and-pepper noise is median-filtered before the digit is cropped.
+  func testSaltAndPepperNoiseIsFiltered() throws {
+    try compareWithCleanRendering("impulse") { digit, glyph, path in
+      ["-size", "160x120", "xc:white", "-fill", "black"] + glyph
+        + ["-attenuate", "0.5", "+noise", "Impulse", "-colorspace", "Gray", path]
+    }
+  }
+
+  /// Draws each digit with `photoArguments(digit, glyph, path)` and checks that the prepared
+  /// image matches the same digit drawn cleanly (light on black).
+  func compareWithCleanRendering(
+    _ name: String, _ photoArguments: (Int, [String], String) -> [String]
+  ) throws {
+    guard let convert = TestSupport.imageMagickConvert() else {
+      throw TestSupport.missingPrerequisite("ImageMagick is not installed (apt-get install imagemagick)")
+    }
+    let dir = try TestSupport.temporaryDirectory(self)
+    for digit in 0...9 {
+      let photo = dir + "/\(name)\(digit).png"
+      let clean = dir + "/clean\(digit).pgm"
+      let glyph = ["-font", "DejaVu-Sans", "-pointsize", "90", "-gravity", "center", "-annotate", "+0+0", "\(digit)"]
+      XCTAssertEqual(try TestSupport.run(convert, photoArguments(digit, glyph, photo)).status, 0)
+      let cleanArguments = ["-size", "160x120", "xc:black", "-fill", "white"] + glyph + ["-depth", "8", clean]
+      XCTAssertEqual(try TestSupport.run(convert, cleanArguments).status, 0)
+      let fromPhoto = try prepareDigit(try ImageFile.readGrey(photo))
+      let fromClean = try prepareDigit(try ImageFile.readGrey(clean))
+      let similarity = bestShiftedCosine(fromPhoto, fromClean)
+      XCTAssertGreaterThan(similarity, 0.9, "\(name) digit \(digit):\n\(ascii(fromPhoto))\n\(ascii(fromClean))")
+      print("\(name) digit \(digit) vs drawn clean: cosine \(similarity)")
     }
   }
 

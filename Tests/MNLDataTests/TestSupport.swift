@@ -49,6 +49,20 @@ enum TestSupport {
     return nil
   }
 
+  /// ImageMagick's `convert`, skipping stand-ins of that name that are not ImageMagick (some
+  /// machines put one ahead of /usr/bin on PATH).
+  static func imageMagickConvert() -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for dir in path.split(separator: ":") + ["/usr/bin"] {
+      let candidate = "\(dir)/convert"
+      guard FileManager.default.isExecutableFile(atPath: candidate),
+        let version = try? run(candidate, ["-version"]), version.output.hasPrefix("Version: ImageMagick")
+      else { continue }
+      return candidate
+    }
+    return nil
+  }
+
   struct ProcessResult {
     let status: Int32
     /// Standard output and standard error together.
