@@ -10,6 +10,8 @@ final class History {
   let path: String?
   /// The entry added last, to skip immediate repeats (readline's own list is a C global).
   private var lastEntry: String?
+  /// Entries added in this session: the ones `save` appends to the file.
+  private var added: Int32 = 0
 
   init(environment: [String: String]) {
     path = History.path(environment: environment)
@@ -34,15 +36,34 @@ final class History {
     guard entry != lastEntry else { return }
     lastEntry = entry
     add_history(entry)
+    added += 1
   }
 
-  /// Writes the history; returns an error message if the file could not be written.
+  /// Appends this session's entries to the file (as bash's `histappend` does) and trims it to
+  /// `limit` lines; returns an error message if the file could not be written. Sessions that end
+  /// at the same moment take turns under an exclusive lock on a side file (`PATH.lock`; the
+  /// history file itself is replaced by the trimming, so it cannot carry the lock): each one's
+  /// lines arrive whole, none is lost, none is interleaved with another's.
   func save() -> String? {
     guard let path else { return nil }
-    let status = write_history(path)
+    let lock = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    if lock >= 0 { _ = flock(lock, LOCK_EX) }
+    defer {
+      if lock >= 0 {
+        _ = flock(lock, LOCK_UN)
+        close(lock)
+      }
+    }
+    let status: Int32
+    if access(path, F_OK) == 0 {
+      status = added > 0 ? append_history(min(added, History.limit), path) : 0
+    } else {
+      status = write_history(path)
+    }
     guard status == 0 else {
       return "could not save history to \(path): \(String(cString: strerror(status)))"
     }
+    added = 0
     history_truncate_file(path, History.limit)
     return nil
   }

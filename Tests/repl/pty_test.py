@@ -140,7 +140,31 @@ def main():
         if child.exitstatus != 0:
             fail(f"exit status {child.exitstatus} after :quit")
 
-    print("pty test passed: completion, history, Ctrl-C at the prompt and in a loop, continuation, Ctrl-D")
+        # 8. Sessions that exit at the same moment: each one's lines reach the file whole,
+        #    none lost, none interleaved (they take turns under a lock and append).
+        for round_ in range(3):
+            children = [spawn(mnl, history, tmp) for _ in range(3)]
+            for k, child in enumerate(children):
+                for n in range(20):
+                    child.send(f"s{round_}_{k}_line_{n} = {n}\r")
+                    expect(child, rf"\[{n + 2}\]: ", f"prompt in session {k}")
+            for child in children:
+                child.sendeof()
+            for k, child in enumerate(children):
+                expect(child, pexpect.EOF, f"session {k} exits")
+                child.close()
+            with open(history, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            for k in range(3):
+                mine = [line for line in lines if line.startswith(f"s{round_}_{k}_")]
+                wanted = [f"s{round_}_{k}_line_{n} = {n}" for n in range(20)]
+                if mine != wanted:
+                    fail(f"round {round_}, session {k}: history lines {mine!r}, wanted {wanted!r}")
+            if "network_size = 42" not in lines:
+                fail("the first session's history was lost when later sessions saved theirs")
+
+    print("pty test passed: completion, history, Ctrl-C at the prompt and in a loop, continuation, Ctrl-D, "
+          "concurrent exits")
 
 
 if __name__ == "__main__":
