@@ -13,7 +13,10 @@ public enum AtomicFile {
     let directory = directoryOf(path)
     let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
     guard !base.isEmpty else { throw DataError(file: path, "not a file name") }
-    var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
+    removeAbandonedTemporaries(of: base, in: directory)
+    // The writer's pid is in the name, so a later save can tell an abandoned temporary file
+    // (its writer was killed mid-write) from one another process is still writing.
+    var template = Array("\(directory)/.\(base).tmp-\(getpid())-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
     guard fd >= 0 else {
       throw DataError(file: path, "cannot create a temporary file in \(directory): \(FileIO.systemError())")
@@ -44,6 +47,26 @@ public enum AtomicFile {
     if dirFD >= 0 {
       _ = fsync(dirFD)
       close(dirFD)
+    }
+  }
+
+  /// Deletes `.BASE.tmp-PID-XXXXXX` files in `directory` whose writing process is gone (a save
+  /// killed by SIGKILL or a power cut cannot clean up after itself), so they do not pile up.
+  static func removeAbandonedTemporaries(of base: String, in directory: String) {
+    guard let dir = opendir(directory) else { return }
+    defer { closedir(dir) }
+    let prefix = ".\(base).tmp-"
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard name.hasPrefix(prefix) else { continue }
+      let rest = name.dropFirst(prefix.count)
+      guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+      // kill(pid, 0) fails with ESRCH only when no such process exists.
+      if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+        unlink(directory + "/" + name)
+      }
     }
   }
 
