@@ -30,8 +30,8 @@ extension Compiler {
         return .record(r)
       }
 
-    case .comprehension(let element, let variables, let iterable, let cond):
-      return try comprehension(element, variables, iterable, cond, at: loc)
+    case .comprehension(let element, let clauses):
+      return try comprehension(element, clauses, at: loc)
 
     case .unary(let op, let operandExpr):
       let operand = try expression(operandExpr)
@@ -135,15 +135,30 @@ extension Compiler {
     }
   }
 
-  /// A variable read: a frame slot, or a global's fixed storage.
+  /// A variable read: a frame slot, or a global's fixed storage. An empty slot is a local
+  /// read before it is assigned: reported here when that is certain, else when it happens.
   func variable(_ name: String, at loc: SourceLocation) throws -> Code {
     switch scope.resolve(name) {
-    case .local(0, let slot):
-      return { f in f.slots[slot] }
-    case .local(1, let slot):
-      return { f in f.ancestor(1).slots[slot] }
     case .local(let depth, let slot):
-      return { f in f.ancestor(depth).slots[slot] }
+      // Made once here: the closures stay small, which keeps the hot path fast.
+      let unassigned = Compiler.unassigned(name, in: try checkAssignedLocal(name, depth: depth, at: loc), at: loc)
+      switch depth {
+      case 0:
+        return { f in
+          if let v = f.slots[slot] { return v }
+          throw unassigned
+        }
+      case 1:
+        return { f in
+          if let v = f.ancestor(1).slots[slot] { return v }
+          throw unassigned
+        }
+      default:
+        return { f in
+          if let v = f.ancestor(depth).slots[slot] { return v }
+          throw unassigned
+        }
+      }
     case .global(let name):
       let p = rt.globals.slot(name)
       let locals = scope.visibleLocalNames
@@ -154,6 +169,19 @@ extension Compiler {
         throw rt.unknownGlobal(name, at: loc, locals: locals)
       }
     }
+  }
+
+  /// Throws if no path can have assigned the local `name` before this read; returns how
+  /// messages name the function owning it.
+  func checkAssignedLocal(_ name: String, depth: Int, at loc: SourceLocation) throws -> String {
+    let owner = scope.ownerDescription(depth: depth)
+    if scope.isCertainlyUnassigned(name, depth: depth) { throw Compiler.unassigned(name, in: owner, at: loc) }
+    return owner
+  }
+
+  /// "'x' is used before it is assigned in f"
+  static func unassigned(_ name: String, in owner: String, at loc: SourceLocation) -> Diagnostic {
+    Diagnostic("'\(name)' is used before it is assigned in \(owner)", at: loc)
   }
 
   /// `x.name` on a value.
@@ -284,11 +312,19 @@ extension Compiler {
   /// closure over the current frame, with default values evaluated then.
   func function(_ decl: FunctionDecl) throws -> Code {
     let defaults = try decl.parameters.map { p in try p.defaultValue.map(expression) }
-    let fscope = Scope(parent: scope, isTopLevel: false, isFunction: true)
-    for p in decl.parameters { fscope.declare(p.name) }
+    let fscope = Scope(parent: scope, isTopLevel: false, isFunction: true, functionName: decl.name)
+    for p in decl.parameters {
+      fscope.declare(p.name)
+    }
+    try declareNonlocalsAndGlobals(decl, in: fscope)
     var assigned: [String] = []
     AssignedNames.collect(decl.body.statements, into: &assigned)
-    for name in assigned { fscope.declare(name) }
+    for name in assigned where !fscope.nonlocalNames.contains(name) && !fscope.globalNames.contains(name) {
+      fscope.declare(name)
+    }
+    for p in decl.parameters { fscope.noteAssigned(p.name) }
+    // A nested function may assign these at any call: their reads are checked when they run.
+    for name in Declarations.nestedNonlocalNames(decl.body.statements) { fscope.noteAssigned(name) }
     let saved = scope
     scope = fscope
     defer { scope = saved }
@@ -305,39 +341,112 @@ extension Compiler {
     }
   }
 
-  /// `[element for a, b in iterable if cond]`: the variables live in a frame of their own.
-  private func comprehension(
-    _ element: Expr, _ variables: [String], _ iterable: Expr, _ cond: Expr?, at loc: SourceLocation
-  ) throws -> Code {
-    let items = try expression(iterable)
+  /// Checks the function's `nonlocal` and `global` declarations against the enclosing scopes.
+  private func declareNonlocalsAndGlobals(_ decl: FunctionDecl, in fscope: Scope) throws {
+    let declarations = Declarations.of(decl.body.statements)
+    let parameters = Set(decl.parameters.map(\.name))
+    let function = decl.name ?? "fn"
+    for (name, loc) in declarations.globals {
+      if parameters.contains(name) {
+        throw Diagnostic("'\(name)' is a parameter of \(function) and cannot also be global", at: loc)
+      }
+      fscope.declareGlobal(name)
+      rt.declaredGlobals.insert(name)
+    }
+    for (name, loc) in declarations.nonlocals {
+      if parameters.contains(name) {
+        throw Diagnostic("'\(name)' is a parameter of \(function) and cannot also be nonlocal", at: loc)
+      }
+      if fscope.globalNames.contains(name) {
+        throw Diagnostic("'\(name)' is declared both global and nonlocal in \(function)", at: loc)
+      }
+      guard case .local = scope.resolve(name) else {
+        let hint = Suggestions.hint(for: name, in: scope.visibleLocalNames)
+        throw Diagnostic(
+          "'nonlocal \(name)': no enclosing function has a variable '\(name)'\(hint)", at: loc,
+          notes: scope.isTopLevel
+            ? ["to assign a top-level variable from a function, declare it 'global \(name)'"] : [])
+      }
+      fscope.declareNonlocal(name)
+    }
+  }
+
+  /// `[element for a, b in xs if cond for c in ys …]`: the clauses nest left to right, as in
+  /// Python. The first iterable is evaluated outside; the variables live in a frame of their own.
+  private func comprehension(_ element: Expr, _ clauses: [ComprehensionClause], at loc: SourceLocation) throws -> Code {
+    guard case .forIn(_, let firstIterable)? = clauses.first else {
+      throw Diagnostic("a list comprehension starts with 'for'", at: loc)
+    }
+    let firstItems = try expression(firstIterable)
     let cscope = Scope(parent: scope, isTopLevel: false, isFunction: false)
-    let slots = variables.map { cscope.declare($0) }
+    var allVariables: [String] = []
+    for case .forIn(let variables, _) in clauses { allVariables += variables }
+    for name in allVariables {
+      cscope.declare(name)
+      // Inner clauses repeat, so any variable may hold a value from an earlier round.
+      cscope.noteAssigned(name)
+    }
     let saved = scope
     scope = cscope
     defer { scope = saved }
+
+    /// Runs the remaining clauses for the current variable values, appending elements to `out`.
+    typealias Stage = (Frame, inout [Value]) throws -> Void
     let make = try expression(element)
-    let test = try cond.map(condition)
-    let n = variables.count
-    let iterLoc = iterable.location
+    var next: Stage = { f, out in out.append(try make(f)) }
+    for clause in clauses.dropFirst().reversed() {
+      let inner = next
+      switch clause {
+      case .filter(let cond):
+        let test = try condition(cond)
+        next = { f, out in if try test(f) { try inner(f, &out) } }
+      case .forIn(let variables, let iterable):
+        let items = try expression(iterable)
+        let bind = binder(variables, in: cscope, at: iterable.location)
+        next = { f, out in
+          for item in try bind.elements(try items(f)) {
+            if Interrupt.isRequested { throw Runtime.interrupted(loc) }
+            try bind.assign(f, item)
+            try inner(f, &out)
+          }
+        }
+      }
+    }
+    guard case .forIn(let firstVariables, _) = clauses[0] else { return { _ in .list([]) } }
+    let bindFirst = binder(firstVariables, in: cscope, at: firstIterable.location)
+    let body = next
     return { f in
-      let source = try items(f)
-      let elements: [Value]
-      do { elements = try Indexing.elements(source) } catch { throw Diagnostic.wrap(error, at: iterLoc) }
+      let elements = try bindFirst.elements(try firstItems(f))
       let inner = Frame(count: cscope.slotCount, parent: f)
       var out: [Value] = []
       out.reserveCapacity(elements.count)
       for item in elements {
         if Interrupt.isRequested { throw Runtime.interrupted(loc) }
-        if n == 1 {
-          inner.slots[slots[0]] = item
-        } else {
-          let parts = try Compiler.unpack(item, count: n, at: iterLoc)
-          for k in 0..<n { inner.slots[slots[k]] = parts[k] }
-        }
-        if let test, try !test(inner) { continue }
-        out.append(try make(inner))
+        try bindFirst.assign(inner, item)
+        try body(inner, &out)
       }
       return .list(ListObject(out))
     }
+  }
+
+  /// How a comprehension clause gets its elements and stores each into its variables.
+  private func binder(_ variables: [String], in cscope: Scope, at iterLoc: SourceLocation)
+    -> (elements: (Value) throws -> [Value], assign: (Frame, Value) throws -> Void)
+  {
+    let slots = variables.map { cscope.declare($0) }
+    let elements: (Value) throws -> [Value] = { source in
+      do { return try Indexing.elements(source) } catch { throw Diagnostic.wrap(error, at: iterLoc) }
+    }
+    if slots.count == 1 {
+      let slot = slots[0]
+      return (elements, { f, item in f.slots[slot] = item })
+    }
+    return (
+      elements,
+      { f, item in
+        let parts = try Compiler.unpack(item, count: slots.count, at: iterLoc)
+        for k in 0..<slots.count { f.slots[slots[k]] = parts[k] }
+      }
+    )
   }
 }

@@ -1,7 +1,8 @@
 /// The local variables of one function call, resolved to slots at compile time.
 /// Slots live in raw memory so the hot path pays no array or exclusivity checks.
+/// A nil slot is a variable not assigned yet: reading it is an error, never a silent `none`.
 final class Frame {
-  let slots: UnsafeMutablePointer<Value>
+  let slots: UnsafeMutablePointer<Value?>
   let count: Int
   /// The frame the function was defined in (for closures); nil at top level.
   let parent: Frame?
@@ -10,7 +11,7 @@ final class Frame {
     self.count = count
     self.parent = parent
     slots = .allocate(capacity: max(count, 1))
-    slots.initialize(repeating: .none, count: count)
+    slots.initialize(repeating: nil, count: count)
   }
 
   deinit {
