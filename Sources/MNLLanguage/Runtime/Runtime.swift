@@ -154,7 +154,7 @@ final class Runtime {
     } catch let request as ExitRequest {
       throw request
     } catch {
-      throw Diagnostic.wrap(error, at: loc)
+      throw Diagnostic.wrap(error, fromBuiltin: b.name, at: loc)
     }
   }
 
