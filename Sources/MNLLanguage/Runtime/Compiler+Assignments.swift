@@ -12,7 +12,7 @@ extension Compiler {
         // Only list-comprehension scopes get here (functions pre-declare what they assign).
         resolution = .local(depth: 0, slot: scope.declare(name))
       }
-      scope.noteAssigned(name)
+      scope.noteDefinitelyAssigned(name)
       switch resolution {
       case .local(0, let slot):
         return { f, v in f.slots[slot] = v }
@@ -60,7 +60,8 @@ extension Compiler {
         return { f, change in
           let frame = f.ancestor(depth)
           guard var v = frame.slots[slot] else { throw Compiler.unassigned(name, in: owner, at: loc) }
-          frame.slots[slot] = nil
+          // A placeholder, not nil: a variable once assigned never reads as unassigned.
+          frame.slots[slot] = Value.none
           defer { frame.slots[slot] = v }
           try change(&v)
         }

@@ -54,7 +54,7 @@ extension Compiler {
 
     case .and(let a, let b):
       let left = try expression(a)
-      let right = try expression(b)
+      let right = try mayNotRun { try expression(b) }
       return { f in
         let l = try left(f)
         let truth: Bool
@@ -66,7 +66,7 @@ extension Compiler {
 
     case .or(let a, let b):
       let left = try expression(a)
-      let right = try expression(b)
+      let right = try mayNotRun { try expression(b) }
       return { f in
         let l = try left(f)
         let truth: Bool
@@ -126,8 +126,14 @@ extension Compiler {
 
     case .ifElse(let cond, let then, let otherwise):
       let test = try condition(cond)
+      // After the `if`, a variable is certainly assigned if both branches assign it.
+      let s = scope
+      let before = s.definitelyAssigned
       let yes = try block(then)
+      let afterThen = s.definitelyAssigned
+      s.definitelyAssigned = before
       let no = try otherwise.map { try block($0) } ?? { _ in .none }
+      s.definitelyAssigned = afterThen.intersection(s.definitelyAssigned)
       return { f in try test(f) ? try yes(f) : try no(f) }
 
     case .block(let b):
@@ -142,6 +148,11 @@ extension Compiler {
     case .local(let depth, let slot):
       // Made once here: the closures stay small, which keeps the hot path fast.
       let unassigned = Compiler.unassigned(name, in: try checkAssignedLocal(name, depth: depth, at: loc), at: loc)
+      if scope.isCertainlyAssigned(name, depth: depth) {
+        // No check needed (the `?? .none` is never taken; it keeps a compiler bug memory-safe).
+        if depth == 0 { return { f in f.slots[slot] ?? .none } }
+        return { f in f.ancestor(depth).slots[slot] ?? .none }
+      }
       switch depth {
       case 0:
         return { f in
@@ -322,7 +333,7 @@ extension Compiler {
     for name in assigned where !fscope.nonlocalNames.contains(name) && !fscope.globalNames.contains(name) {
       fscope.declare(name)
     }
-    for p in decl.parameters { fscope.noteAssigned(p.name) }
+    for p in decl.parameters { fscope.noteDefinitelyAssigned(p.name) }
     // A nested function may assign these at any call: their reads are checked when they run.
     for name in Declarations.nestedNonlocalNames(decl.body.statements) { fscope.noteAssigned(name) }
     let saved = scope
@@ -389,13 +400,21 @@ extension Compiler {
     let saved = scope
     scope = cscope
     defer { scope = saved }
+    /// The variables of clauses before `index` are assigned when later parts run.
+    func assignedBefore(_ index: Int) -> Set<String> {
+      var names: Set<String> = []
+      for case .forIn(let variables, _) in clauses.prefix(index) { names.formUnion(variables) }
+      return names
+    }
 
     /// Runs the remaining clauses for the current variable values, appending elements to `out`.
     typealias Stage = (Frame, inout [Value]) throws -> Void
+    cscope.definitelyAssigned = assignedBefore(clauses.count)
     let make = try expression(element)
     var next: Stage = { f, out in out.append(try make(f)) }
-    for clause in clauses.dropFirst().reversed() {
+    for (index, clause) in clauses.enumerated().dropFirst().reversed() {
       let inner = next
+      cscope.definitelyAssigned = assignedBefore(index)
       switch clause {
       case .filter(let cond):
         let test = try condition(cond)

@@ -12,7 +12,7 @@ extension Compiler {
       let v = try expression(value)
       if targets.count == 1, case .name(let name) = targets[0].kind {
         // Plain `x = e`: store straight into the slot.
-        scope.noteAssigned(name)
+        scope.noteDefinitelyAssigned(name)
         switch scope.resolve(name) {
         case .local(0, let slot):
           return { f in
@@ -56,7 +56,7 @@ extension Compiler {
       noteAssignedInLoop(body.statements)
       let test = try condition(cond)
       scope.loopDepth += 1
-      let run = try block(body)
+      let run = try mayNotRun { try block(body) }
       scope.loopDepth -= 1
       return { f in
         while try test(f) {
@@ -169,10 +169,12 @@ extension Compiler {
       rangeBounds = nil
     }
     let items = rangeBounds == nil ? try expression(iterable) : { _ in .none }
-    let stores = try variables.map { try storer(Expr(.name($0), loc)) }
     noteAssignedInLoop(body.statements)
     scope.loopDepth += 1
-    let run = try block(body)
+    // The variables are certainly assigned in the body, not after a loop that may not run.
+    let (stores, run) = try mayNotRun {
+      (try variables.map { try storer(Expr(.name($0), loc)) }, try block(body))
+    }
     scope.loopDepth -= 1
 
     /// Runs the body once; returns false to leave the loop (break, or a return unwinding).

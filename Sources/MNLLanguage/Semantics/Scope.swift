@@ -22,6 +22,9 @@ final class Scope {
   private(set) var nonlocalNames: Set<String> = []
   /// Locals of this scope that some path may have assigned at the point being compiled.
   private var maybeAssigned: Set<String> = []
+  /// Locals of this scope that every path has assigned at the point being compiled (code that
+  /// may not run restores the set it started with; see `Compiler.mayNotRun`).
+  var definitelyAssigned: Set<String> = []
 
   init(parent: Scope?, isTopLevel: Bool, isFunction: Bool, functionName: String? = nil) {
     self.parent = parent
@@ -79,6 +82,18 @@ final class Scope {
   /// Records that `name` may be assigned from here on (in the scope that owns it).
   func noteAssigned(_ name: String) {
     if case .local(let depth, _) = resolve(name) { scope(at: depth).maybeAssigned.insert(name) }
+  }
+
+  /// Records that `name` is assigned here, in this scope, on the path being compiled.
+  func noteDefinitelyAssigned(_ name: String) {
+    noteAssigned(name)
+    if case .local(0, _) = resolve(name) { definitelyAssigned.insert(name) }
+  }
+
+  /// True when the local `name` (resolved at `depth`) certainly has a value at this point. A
+  /// variable never loses its value, so this also holds for a nested function created here.
+  func isCertainlyAssigned(_ name: String, depth: Int) -> Bool {
+    scope(at: depth).definitelyAssigned.contains(name)
   }
 
   /// True when a read of the local `name` (resolved at `depth`) at this point cannot find it
