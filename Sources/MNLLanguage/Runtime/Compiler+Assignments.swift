@@ -15,9 +15,9 @@ extension Compiler {
       scope.noteDefinitelyAssigned(name)
       switch resolution {
       case .local(0, let slot):
-        return { f, v in f.slots[slot] = v }
+        return { f, v in f.store(slot, v) }
       case .local(let depth, let slot):
-        return { f, v in f.ancestor(depth).slots[slot] = v }
+        return { f, v in f.ancestor(depth).store(slot, v) }
       case .global(let name):
         let p = rt.globals.slot(name)
         return { _, v in p.pointee = v }
@@ -59,9 +59,9 @@ extension Compiler {
         let owner = try checkAssignedLocal(name, depth: depth, at: loc)
         return { f, change in
           let frame = f.ancestor(depth)
-          guard var v = frame.slots[slot] else { throw Compiler.unassigned(name, in: owner, at: loc) }
-          // A placeholder, not nil: a variable once assigned never reads as unassigned.
-          frame.slots[slot] = Value.none
+          guard frame.assigned[slot] else { throw Compiler.unassigned(name, in: owner, at: loc) }
+          var v = frame.slots[slot]
+          frame.slots[slot] = .none
           defer { frame.slots[slot] = v }
           try change(&v)
         }

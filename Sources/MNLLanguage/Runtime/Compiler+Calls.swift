@@ -50,7 +50,7 @@ extension Compiler {
       return { f in
         let c = try callee(f)
         if case .function(let fn) = c, fn.compiled.parameterNames.count == n {
-          let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured)
+          let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured, parameterCount: n)
           for i in 0..<n { frame.slots[i] = try positionalCodes[i](f) }
           return try rt.run(fn, frame: frame, at: loc)
         }

@@ -141,32 +141,31 @@ extension Compiler {
     }
   }
 
-  /// A variable read: a frame slot, or a global's fixed storage. An empty slot is a local
-  /// read before it is assigned: reported here when that is certain, else when it happens.
+  /// A variable read: a frame slot, or a global's fixed storage. A local read before it is
+  /// assigned is reported here when that is certain; reads that certainly follow an assignment
+  /// load the slot directly; the others check the frame's assigned flag when they run.
   func variable(_ name: String, at loc: SourceLocation) throws -> Code {
     switch scope.resolve(name) {
     case .local(let depth, let slot):
       // Made once here: the closures stay small, which keeps the hot path fast.
       let unassigned = Compiler.unassigned(name, in: try checkAssignedLocal(name, depth: depth, at: loc), at: loc)
       if scope.isCertainlyAssigned(name, depth: depth) {
-        // No check needed (the `?? .none` is never taken; it keeps a compiler bug memory-safe).
-        if depth == 0 { return { f in f.slots[slot] ?? .none } }
-        return { f in f.ancestor(depth).slots[slot] ?? .none }
+        switch depth {
+        case 0: return { f in f.slots[slot] }
+        case 1: return { f in f.ancestor(1).slots[slot] }
+        default: return { f in f.ancestor(depth).slots[slot] }
+        }
       }
       switch depth {
       case 0:
         return { f in
-          if let v = f.slots[slot] { return v }
-          throw unassigned
-        }
-      case 1:
-        return { f in
-          if let v = f.ancestor(1).slots[slot] { return v }
+          if f.assigned[slot] { return f.slots[slot] }
           throw unassigned
         }
       default:
         return { f in
-          if let v = f.ancestor(depth).slots[slot] { return v }
+          let frame = f.ancestor(depth)
+          if frame.assigned[slot] { return frame.slots[slot] }
           throw unassigned
         }
       }
@@ -458,13 +457,13 @@ extension Compiler {
     }
     if slots.count == 1 {
       let slot = slots[0]
-      return (elements, { f, item in f.slots[slot] = item })
+      return (elements, { f, item in f.store(slot, item) })
     }
     return (
       elements,
       { f, item in
         let parts = try Compiler.unpack(item, count: slots.count, at: iterLoc)
-        for k in 0..<slots.count { f.slots[slots[k]] = parts[k] }
+        for k in 0..<slots.count { f.store(slots[k], parts[k]) }
       }
     )
   }

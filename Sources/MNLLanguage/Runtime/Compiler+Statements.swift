@@ -11,12 +11,14 @@ extension Compiler {
     case .assign(let targets, let value):
       let v = try expression(value)
       if targets.count == 1, case .name(let name) = targets[0].kind {
-        // Plain `x = e`: store straight into the slot.
+        // Plain `x = e`: store straight into the slot (written out rather than `Frame.store`,
+        // which costs an extra copy of the value here).
         scope.noteDefinitelyAssigned(name)
         switch scope.resolve(name) {
         case .local(0, let slot):
           return { f in
             f.slots[slot] = try v(f)
+            f.assigned[slot] = true
             return .none
           }
         case .global(let name) where scope.isTopLevel:
@@ -201,6 +203,7 @@ extension Compiler {
           var i = a
           while i < b {
             f.slots[slot] = .int(i)
+            f.assigned[slot] = true
             if try !step(f) { break }
             i += 1
           }

@@ -5,8 +5,9 @@
 /// globals. Each local gets a slot number in its function's frame.
 ///
 /// While the compiler walks a function in source order, each scope also tracks which of its
-/// variables may have been assigned so far: a read of one that cannot have been is reported
-/// before the program runs; other reads are checked when they run (an empty slot).
+/// variables may have been assigned so far (a read of one that cannot have been is reported
+/// before the program runs) and which certainly have been (those reads need no check; the
+/// others check the frame's assigned flag when they run).
 final class Scope {
   let parent: Scope?
   /// The top level: its names are globals, not slots.
