@@ -96,7 +96,7 @@ extension Tensor {
   /// tensor's shape would have expanded ("unbroadcast" for gradients).
   public func sumToShape(_ target: [Int]) throws -> Tensor {
     if shape == target { return self }
-    guard (try? broadcastShapes(target, shape, op: "sumToShape")) == shape else {
+    guard (try? broadcastShapes(target, shape, op: "sum to shape")) == shape else {
       throw TensorError("cannot sum \(formatShape(shape)) to shape \(formatShape(target))")
     }
     let lead = rank - target.count

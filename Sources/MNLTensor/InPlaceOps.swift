@@ -7,7 +7,7 @@ extension Tensor {
   /// self += scale · other (shapes must be equal).
   public mutating func addScaled(_ other: Tensor, scale: Float) throws {
     guard shape == other.shape else {
-      throw TensorError.shapeMismatch("addScaled", shape, other.shape, infix: "vs")
+      throw TensorError.shapeMismatch("a scaled in-place add", shape, other.shape, infix: "vs")
     }
     withUnsafeMutableBufferPointer { y in
       Elementwise.addScaled(other.storage.pointer, scale: scale, into: y.baseAddress.unsafelyUnwrapped, count: y.count)
@@ -27,7 +27,7 @@ extension Tensor {
   /// ExponentialMovingAverage update of a shadow variable.
   public mutating func movingAverage(toward x: Tensor, decay: Float) throws {
     guard shape == x.shape else {
-      throw TensorError.shapeMismatch("movingAverage", shape, x.shape, infix: "vs")
+      throw TensorError.shapeMismatch("a moving average", shape, x.shape, infix: "vs")
     }
     withUnsafeMutableBufferPointer { y in
       Elementwise.movingAverage(y.baseAddress.unsafelyUnwrapped, toward: x.storage.pointer, decay: decay, count: y.count)

@@ -32,7 +32,7 @@ public func softmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
 
 /// x − max − log Σ exp(x − max) along `axis` (the last by default).
 public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
-  try alongAxis(x, axis: axis, op: "logSoftmax") { src, rows, length, dst in
+  try alongAxis(x, axis: axis, op: "log_softmax") { src, rows, length, dst in
     Softmax.rows(src, rows: rows, length: length, dst, log: true)
   }
 }
@@ -57,7 +57,7 @@ private func checkCrossEntropyShapes(_ logits: Tensor, _ labels: Tensor) throws 
     logits.shape[1] > 0
   else {
     throw TensorError(
-      "sparseSoftmaxCrossEntropy needs logits [n, classes] and labels [n]: got logits "
+      "sparse_softmax_cross_entropy needs logits [n, classes] and labels [n]: got logits "
         + "\(formatShape(logits.shape)) and labels \(formatShape(labels.shape))")
   }
 }
@@ -82,7 +82,7 @@ private func sparseSoftmaxCrossEntropyWithGradient(
   try checkCrossEntropyShapes(logits, labels)
   let rows = logits.shape[0]
   let classes = logits.shape[1]
-  let indices = try labelIndices(labels, classes: classes, op: "sparseSoftmaxCrossEntropy")
+  let indices = try labelIndices(labels, classes: classes, op: "sparse_softmax_cross_entropy")
   var loss = Tensor(uninitializedShape: [rows])
   var gradient = wantGradient ? Tensor(uninitializedShape: logits.shape) : nil
   indices.withUnsafeBufferPointer { labelPointer in
@@ -107,8 +107,8 @@ private func sparseSoftmaxCrossEntropyWithGradient(
 /// labels.shape + [depth] float32 tensor with 1 at each label's index. Labels must be whole
 /// numbers in 0..<depth.
 public func oneHot(_ labels: Tensor, depth: Int) throws -> Tensor {
-  guard depth > 0 else { throw TensorError("oneHot needs a positive depth, got \(depth)") }
-  let indices = try labelIndices(labels, classes: depth, op: "oneHot")
+  guard depth > 0 else { throw TensorError("one_hot needs a positive depth, got \(depth)") }
+  let indices = try labelIndices(labels, classes: depth, op: "one_hot")
   var result = try Tensor.zeros(labels.shape + [depth])
   result.withUnsafeMutableBufferPointer { out in
     for (row, label) in indices.enumerated() { out[row * depth + label] = 1 }

@@ -35,7 +35,7 @@ extension Tensor {
     let resolved = try order.map { try normalizeAxis($0, rank: rank, op: "transpose") }
     guard order.count == rank, Set(resolved).count == rank else {
       throw TensorError(
-        "transpose needs a permutation of 0..<\(rank), got \(order) for shape \(formatShape(shape))")
+        "transpose needs a permutation of 0..\(rank), got \(order) for shape \(formatShape(shape))")
     }
     if resolved == Array(0..<rank) { return self }
     let outShape = resolved.map { shape[$0] }
@@ -72,7 +72,7 @@ extension Tensor {
 
   /// A new size-1 axis at `axis` (0…rank; negative counts from the end of the result).
   public func expandingDims(at axis: Int) throws -> Tensor {
-    let a = try normalizeAxis(axis, rank: rank + 1, op: "expandDims")
+    let a = try normalizeAxis(axis, rank: rank + 1, op: "expand_dims")
     var newShape = shape
     newShape.insert(1, at: a)
     return reshaped(unchecked: newShape)

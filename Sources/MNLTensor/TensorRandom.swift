@@ -35,7 +35,7 @@ extension Tensor {
   ) throws -> Tensor {
     try validateShape(shape)
     guard low <= high, low.isFinite, high.isFinite else {
-      throw TensorError("randomUniform needs finite low <= high (got \(low), \(high))")
+      throw TensorError("random_uniform needs finite low <= high (got \(low), \(high))")
     }
     var result = Tensor(uninitializedShape: shape)
     result.withUnsafeMutableBufferPointer { out in

@@ -45,7 +45,7 @@ public func unary(_ op: UnaryOp, _ x: Tensor) -> Tensor {
 /// ReLU's backward pass: `grad` where `input > 0`, else 0 (same shapes required).
 public func reluGradient(_ grad: Tensor, input: Tensor) throws -> Tensor {
   guard grad.shape == input.shape else {
-    throw TensorError.shapeMismatch("reluGradient", grad.shape, input.shape, infix: "vs")
+    throw TensorError.shapeMismatch("the relu gradient", grad.shape, input.shape, infix: "vs")
   }
   var result = Tensor(uninitializedShape: grad.shape)
   result.withUnsafeMutableBufferPointer { out in

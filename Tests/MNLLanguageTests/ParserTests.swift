@@ -116,11 +116,36 @@ final class ParserTests: XCTestCase {
 
   func testComprehension() throws {
     let stmts = try parse("[x * 2 for x in xs if x > 1]")
-    guard case .expression(let e) = stmts[0].kind, case .comprehension(_, let vars, _, let cond) = e.kind else {
+    guard case .expression(let e) = stmts[0].kind, case .comprehension(_, let clauses) = e.kind,
+      clauses.count == 2, case .forIn(let vars, _) = clauses[0], case .filter = clauses[1]
+    else {
       return XCTFail()
     }
     XCTAssertEqual(vars, ["x"])
-    XCTAssertNotNil(cond)
+  }
+
+  func testComprehensionClausesNestLeftToRight() throws {
+    let stmts = try parse("[x for row in m if row for x in row if x > 0 if x < 9]")
+    guard case .expression(let e) = stmts[0].kind, case .comprehension(_, let clauses) = e.kind else {
+      return XCTFail()
+    }
+    let kinds = clauses.map { clause -> String in
+      switch clause {
+      case .forIn(let vars, _): return "for " + vars.joined(separator: ",")
+      case .filter: return "if"
+      }
+    }
+    XCTAssertEqual(kinds, ["for row", "if", "for x", "if", "if"])
+  }
+
+  func testNonlocalAndGlobalAreKeywordsOnlyBeforeAName() throws {
+    let stmts = try parse("fn f() { nonlocal a, b; global c }\nglobal = 1\nnonlocal + 1")
+    guard case .function(let decl) = stmts[0].kind else { return XCTFail() }
+    guard case .declare(.nonlocal, let names) = decl.body.statements[0].kind else { return XCTFail() }
+    XCTAssertEqual(names, ["a", "b"])
+    guard case .declare(.global, let globals) = decl.body.statements[1].kind else { return XCTFail() }
+    XCTAssertEqual(globals, ["c"])
+    guard case .assign = stmts[1].kind, case .expression = stmts[2].kind else { return XCTFail() }
   }
 
   func testErrorsSayWhatWasExpectedAndFound() {

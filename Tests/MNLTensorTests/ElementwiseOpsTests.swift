@@ -188,7 +188,7 @@ final class ElementwiseOpsTests: XCTestCase {
       XCTAssertNotEqual(x.values, z.values, "copy-on-write must leave the original alone")
     }
     var y = Tensor(shape: [2], repeating: 1)
-    assertThrowsMessage("shape mismatch in addScaled: [2] vs [3]") {
+    assertThrowsMessage("shape mismatch in a scaled in-place add: [2] vs [3]") {
       try y.addScaled(Tensor(shape: [3], repeating: 1), scale: 1)
     }
   }

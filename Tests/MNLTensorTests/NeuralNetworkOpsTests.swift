@@ -71,17 +71,17 @@ final class NeuralNetworkOpsTests: XCTestCase {
 
   func testCrossEntropyValidatesLabels() {
     let logits = Tensor(shape: [2, 10], repeating: 0)
-    assertThrowsMessage("label 12 at index 1 is out of range for 10 classes in sparseSoftmaxCrossEntropy") {
+    assertThrowsMessage("label 12 at index 1 is out of range for 10 classes in sparse_softmax_cross_entropy") {
       _ = try sparseSoftmaxCrossEntropy(logits: logits, labels: Tensor(shape: [2], values: [3, 12]))
     }
-    assertThrowsMessage("label -1 at index 0 is out of range for 10 classes in sparseSoftmaxCrossEntropy") {
+    assertThrowsMessage("label -1 at index 0 is out of range for 10 classes in sparse_softmax_cross_entropy") {
       _ = try sparseSoftmaxCrossEntropy(logits: logits, labels: Tensor(shape: [2], values: [-1, 0]))
     }
     assertThrowsContaining("label 1.5 at index 0") {
       _ = try sparseSoftmaxCrossEntropy(logits: logits, labels: Tensor(shape: [2], values: [1.5, 0]))
     }
     assertThrowsMessage(
-      "sparseSoftmaxCrossEntropy needs logits [n, classes] and labels [n]: got logits [2, 10] and labels [3]"
+      "sparse_softmax_cross_entropy needs logits [n, classes] and labels [n]: got logits [2, 10] and labels [3]"
     ) {
       _ = try sparseSoftmaxCrossEntropy(logits: logits, labels: Tensor(shape: [3], repeating: 0))
     }
@@ -93,7 +93,7 @@ final class NeuralNetworkOpsTests: XCTestCase {
     XCTAssertEqual(h.shape, [3, 3])
     XCTAssertEqual(h.values, [0, 0, 1, 1, 0, 0, 0, 1, 0])
     XCTAssertEqual(h.dtype, .float32)
-    assertThrowsContaining("label 3 at index 0 is out of range for 3 classes in oneHot") {
+    assertThrowsContaining("label 3 at index 0 is out of range for 3 classes in one_hot") {
       _ = try oneHot(Tensor(shape: [1], values: [3]), depth: 3)
     }
     assertThrowsContaining("positive depth") { _ = try oneHot(labels, depth: 0) }

@@ -85,3 +85,24 @@ extension Diagnostic {
 public struct ExitRequest: Error, Sendable {
   public let status: Int32
 }
+
+extension Diagnostic {
+  /// Wraps an error raised by the built-in `name`. Errors of the Swift libraries (tensors, data,
+  /// display) do not know which built-in the script called, so their message gets its mnl name
+  /// in front ("zeros(): negative dimension in shape [-1]") unless it already names it. Built-ins
+  /// made at run time ("grad(f)") are not named: the traceback shows the call.
+  static func wrap(_ error: any Error, fromBuiltin name: String, at location: SourceLocation) -> Diagnostic {
+    switch error {
+    case is Diagnostic, is ScriptError: return wrap(error, at: location)
+    default:
+      let message = String(describing: error)
+      let words = message.split { !isNameCharacter($0) }
+      if !name.allSatisfy(isNameCharacter) || words.contains(where: { $0 == name }) {
+        return Diagnostic(message, at: location)
+      }
+      return Diagnostic("\(name)(): \(message)", at: location)
+    }
+  }
+
+  private static func isNameCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+}

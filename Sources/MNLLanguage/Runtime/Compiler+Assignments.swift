@@ -8,15 +8,16 @@ extension Compiler {
     switch target.kind {
     case .name(let name):
       var resolution = scope.resolve(name)
-      if case .global = resolution, !scope.isTopLevel {
+      if case .global = resolution, !scope.isTopLevel, !scope.isDeclaredGlobal(name) {
         // Only list-comprehension scopes get here (functions pre-declare what they assign).
         resolution = .local(depth: 0, slot: scope.declare(name))
       }
+      scope.noteDefinitelyAssigned(name)
       switch resolution {
       case .local(0, let slot):
-        return { f, v in f.slots[slot] = v }
+        return { f, v in f.store(slot, v) }
       case .local(let depth, let slot):
-        return { f, v in f.ancestor(depth).slots[slot] = v }
+        return { f, v in f.ancestor(depth).store(slot, v) }
       case .global(let name):
         let p = rt.globals.slot(name)
         return { _, v in p.pointee = v }
@@ -54,8 +55,11 @@ extension Compiler {
     if case .name(let name) = e.kind {
       switch scope.resolve(name) {
       case .local(let depth, let slot):
+        let loc = e.location
+        let owner = try checkAssignedLocal(name, depth: depth, at: loc)
         return { f, change in
           let frame = f.ancestor(depth)
+          guard frame.assigned[slot] else { throw Compiler.unassigned(name, in: owner, at: loc) }
           var v = frame.slots[slot]
           frame.slots[slot] = .none
           defer { frame.slots[slot] = v }
@@ -104,10 +108,12 @@ extension Compiler {
       let v = try expression(value)
       return { f in
         let idx = try indices(f)
+        // Evaluated before the target is taken out of its variable: `xs[0] += xs[1]` reads xs.
+        let operand = try v(f)
         try update(f) { base in
           do {
             let old = try Indexing.get(base, idx)
-            try Indexing.set(&base, idx, try Operators.binary(op, old, try v(f)))
+            try Indexing.set(&base, idx, try Operators.binary(op, old, operand))
           } catch {
             throw Diagnostic.wrap(error, at: loc)
           }

@@ -4,6 +4,13 @@ extension Compiler {
   func call(_ calleeExpr: Expr, _ args: [Argument]) throws -> Code {
     // Errors and tracebacks point at the function's name.
     let loc = calleeExpr.location
+    // The callee is compiled first, as it runs first (assignments are tracked in source order).
+    let callee: Code
+    if case .member(let objectExpr, _) = calleeExpr.kind {
+      callee = try expression(objectExpr)
+    } else {
+      callee = try expression(calleeExpr)
+    }
     let positionalCodes = try args.filter { $0.label == nil }.map { try expression($0.value) }
     let keywordCodes = try args.compactMap { a in try a.label.map { ($0, try expression(a.value)) } }
     let rt = self.rt
@@ -12,8 +19,8 @@ extension Compiler {
       try keywordCodes.map { ($0.0, try $0.1(f)) }
     }
 
-    if case .member(let objectExpr, let name) = calleeExpr.kind {
-      let object = try expression(objectExpr)
+    if case .member(_, let name) = calleeExpr.kind {
+      let object = callee
       let function = rt.globals.slot(name)
       let memberLoc = calleeExpr.location
       return { f in
@@ -38,13 +45,12 @@ extension Compiler {
       }
     }
 
-    let callee = try expression(calleeExpr)
     if keywordCodes.isEmpty {
       let n = positionalCodes.count
       return { f in
         let c = try callee(f)
         if case .function(let fn) = c, fn.compiled.parameterNames.count == n {
-          let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured)
+          let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured, parameterCount: n)
           for i in 0..<n { frame.slots[i] = try positionalCodes[i](f) }
           return try rt.run(fn, frame: frame, at: loc)
         }

@@ -30,8 +30,8 @@ extension Compiler {
         return .record(r)
       }
 
-    case .comprehension(let element, let variables, let iterable, let cond):
-      return try comprehension(element, variables, iterable, cond, at: loc)
+    case .comprehension(let element, let clauses):
+      return try comprehension(element, clauses, at: loc)
 
     case .unary(let op, let operandExpr):
       let operand = try expression(operandExpr)
@@ -54,7 +54,7 @@ extension Compiler {
 
     case .and(let a, let b):
       let left = try expression(a)
-      let right = try expression(b)
+      let right = try mayNotRun { try expression(b) }
       return { f in
         let l = try left(f)
         let truth: Bool
@@ -66,7 +66,7 @@ extension Compiler {
 
     case .or(let a, let b):
       let left = try expression(a)
-      let right = try expression(b)
+      let right = try mayNotRun { try expression(b) }
       return { f in
         let l = try left(f)
         let truth: Bool
@@ -126,8 +126,14 @@ extension Compiler {
 
     case .ifElse(let cond, let then, let otherwise):
       let test = try condition(cond)
+      // After the `if`, a variable is certainly assigned if both branches assign it.
+      let s = scope
+      let before = s.definitelyAssigned
       let yes = try block(then)
+      let afterThen = s.definitelyAssigned
+      s.definitelyAssigned = before
       let no = try otherwise.map { try block($0) } ?? { _ in .none }
+      s.definitelyAssigned = afterThen.intersection(s.definitelyAssigned)
       return { f in try test(f) ? try yes(f) : try no(f) }
 
     case .block(let b):
@@ -135,15 +141,34 @@ extension Compiler {
     }
   }
 
-  /// A variable read: a frame slot, or a global's fixed storage.
+  /// A variable read: a frame slot, or a global's fixed storage. A local read before it is
+  /// assigned is reported here when that is certain; reads that certainly follow an assignment
+  /// load the slot directly; the others check the frame's assigned flag when they run.
   func variable(_ name: String, at loc: SourceLocation) throws -> Code {
     switch scope.resolve(name) {
-    case .local(0, let slot):
-      return { f in f.slots[slot] }
-    case .local(1, let slot):
-      return { f in f.ancestor(1).slots[slot] }
     case .local(let depth, let slot):
-      return { f in f.ancestor(depth).slots[slot] }
+      // Made once here: the closures stay small, which keeps the hot path fast.
+      let unassigned = Compiler.unassigned(name, in: try checkAssignedLocal(name, depth: depth, at: loc), at: loc)
+      if scope.isCertainlyAssigned(name, depth: depth) {
+        switch depth {
+        case 0: return { f in f.slots[slot] }
+        case 1: return { f in f.ancestor(1).slots[slot] }
+        default: return { f in f.ancestor(depth).slots[slot] }
+        }
+      }
+      switch depth {
+      case 0:
+        return { f in
+          if f.assigned[slot] { return f.slots[slot] }
+          throw unassigned
+        }
+      default:
+        return { f in
+          let frame = f.ancestor(depth)
+          if frame.assigned[slot] { return frame.slots[slot] }
+          throw unassigned
+        }
+      }
     case .global(let name):
       let p = rt.globals.slot(name)
       let locals = scope.visibleLocalNames
@@ -154,6 +179,19 @@ extension Compiler {
         throw rt.unknownGlobal(name, at: loc, locals: locals)
       }
     }
+  }
+
+  /// Throws if no path can have assigned the local `name` before this read; returns how
+  /// messages name the function owning it.
+  func checkAssignedLocal(_ name: String, depth: Int, at loc: SourceLocation) throws -> String {
+    let owner = scope.ownerDescription(depth: depth)
+    if scope.isCertainlyUnassigned(name, depth: depth) { throw Compiler.unassigned(name, in: owner, at: loc) }
+    return owner
+  }
+
+  /// "'x' is used before it is assigned in f"
+  static func unassigned(_ name: String, in owner: String, at loc: SourceLocation) -> Diagnostic {
+    Diagnostic("'\(name)' is used before it is assigned in \(owner)", at: loc)
   }
 
   /// `x.name` on a value.
@@ -284,11 +322,19 @@ extension Compiler {
   /// closure over the current frame, with default values evaluated then.
   func function(_ decl: FunctionDecl) throws -> Code {
     let defaults = try decl.parameters.map { p in try p.defaultValue.map(expression) }
-    let fscope = Scope(parent: scope, isTopLevel: false, isFunction: true)
-    for p in decl.parameters { fscope.declare(p.name) }
+    let fscope = Scope(parent: scope, isTopLevel: false, isFunction: true, functionName: decl.name)
+    for p in decl.parameters {
+      fscope.declare(p.name)
+    }
+    try declareNonlocalsAndGlobals(decl, in: fscope)
     var assigned: [String] = []
     AssignedNames.collect(decl.body.statements, into: &assigned)
-    for name in assigned { fscope.declare(name) }
+    for name in assigned where !fscope.nonlocalNames.contains(name) && !fscope.globalNames.contains(name) {
+      fscope.declare(name)
+    }
+    for p in decl.parameters { fscope.noteDefinitelyAssigned(p.name) }
+    // A nested function may assign these at any call: their reads are checked when they run.
+    for name in Declarations.nestedNonlocalNames(decl.body.statements) { fscope.noteAssigned(name) }
     let saved = scope
     scope = fscope
     defer { scope = saved }
@@ -305,39 +351,120 @@ extension Compiler {
     }
   }
 
-  /// `[element for a, b in iterable if cond]`: the variables live in a frame of their own.
-  private func comprehension(
-    _ element: Expr, _ variables: [String], _ iterable: Expr, _ cond: Expr?, at loc: SourceLocation
-  ) throws -> Code {
-    let items = try expression(iterable)
+  /// Checks the function's `nonlocal` and `global` declarations against the enclosing scopes.
+  private func declareNonlocalsAndGlobals(_ decl: FunctionDecl, in fscope: Scope) throws {
+    let declarations = Declarations.of(decl.body.statements)
+    let parameters = Set(decl.parameters.map(\.name))
+    let function = decl.name ?? "fn"
+    for (name, loc) in declarations.globals {
+      if parameters.contains(name) {
+        throw Diagnostic("'\(name)' is a parameter of \(function) and cannot also be global", at: loc)
+      }
+      fscope.declareGlobal(name)
+      rt.declaredGlobals.insert(name)
+    }
+    for (name, loc) in declarations.nonlocals {
+      if parameters.contains(name) {
+        throw Diagnostic("'\(name)' is a parameter of \(function) and cannot also be nonlocal", at: loc)
+      }
+      if fscope.globalNames.contains(name) {
+        throw Diagnostic("'\(name)' is declared both global and nonlocal in \(function)", at: loc)
+      }
+      guard case .local = scope.resolve(name) else {
+        let hint = Suggestions.hint(for: name, in: scope.visibleLocalNames)
+        throw Diagnostic(
+          "'nonlocal \(name)': no enclosing function has a variable '\(name)'\(hint)", at: loc,
+          notes: scope.isTopLevel
+            ? ["to assign a top-level variable from a function, declare it 'global \(name)'"] : [])
+      }
+      fscope.declareNonlocal(name)
+    }
+  }
+
+  /// `[element for a, b in xs if cond for c in ys …]`: the clauses nest left to right, as in
+  /// Python. The first iterable is evaluated outside; the variables live in a frame of their own.
+  private func comprehension(_ element: Expr, _ clauses: [ComprehensionClause], at loc: SourceLocation) throws -> Code {
+    guard case .forIn(_, let firstIterable)? = clauses.first else {
+      throw Diagnostic("a list comprehension starts with 'for'", at: loc)
+    }
+    let firstItems = try expression(firstIterable)
     let cscope = Scope(parent: scope, isTopLevel: false, isFunction: false)
-    let slots = variables.map { cscope.declare($0) }
+    var allVariables: [String] = []
+    for case .forIn(let variables, _) in clauses { allVariables += variables }
+    for name in allVariables {
+      cscope.declare(name)
+      // Inner clauses repeat, so any variable may hold a value from an earlier round.
+      cscope.noteAssigned(name)
+    }
     let saved = scope
     scope = cscope
     defer { scope = saved }
+    /// The variables of clauses before `index` are assigned when later parts run.
+    func assignedBefore(_ index: Int) -> Set<String> {
+      var names: Set<String> = []
+      for case .forIn(let variables, _) in clauses.prefix(index) { names.formUnion(variables) }
+      return names
+    }
+
+    /// Runs the remaining clauses for the current variable values, appending elements to `out`.
+    typealias Stage = (Frame, inout [Value]) throws -> Void
+    cscope.definitelyAssigned = assignedBefore(clauses.count)
     let make = try expression(element)
-    let test = try cond.map(condition)
-    let n = variables.count
-    let iterLoc = iterable.location
+    var next: Stage = { f, out in out.append(try make(f)) }
+    for (index, clause) in clauses.enumerated().dropFirst().reversed() {
+      let inner = next
+      cscope.definitelyAssigned = assignedBefore(index)
+      switch clause {
+      case .filter(let cond):
+        let test = try condition(cond)
+        next = { f, out in if try test(f) { try inner(f, &out) } }
+      case .forIn(let variables, let iterable):
+        let items = try expression(iterable)
+        let bind = binder(variables, in: cscope, at: iterable.location)
+        next = { f, out in
+          for item in try bind.elements(try items(f)) {
+            if Interrupt.isRequested { throw Runtime.interrupted(loc) }
+            try bind.assign(f, item)
+            try inner(f, &out)
+          }
+        }
+      }
+    }
+    guard case .forIn(let firstVariables, _) = clauses[0] else { return { _ in .list([]) } }
+    let bindFirst = binder(firstVariables, in: cscope, at: firstIterable.location)
+    let body = next
     return { f in
-      let source = try items(f)
-      let elements: [Value]
-      do { elements = try Indexing.elements(source) } catch { throw Diagnostic.wrap(error, at: iterLoc) }
+      let elements = try bindFirst.elements(try firstItems(f))
       let inner = Frame(count: cscope.slotCount, parent: f)
       var out: [Value] = []
       out.reserveCapacity(elements.count)
       for item in elements {
         if Interrupt.isRequested { throw Runtime.interrupted(loc) }
-        if n == 1 {
-          inner.slots[slots[0]] = item
-        } else {
-          let parts = try Compiler.unpack(item, count: n, at: iterLoc)
-          for k in 0..<n { inner.slots[slots[k]] = parts[k] }
-        }
-        if let test, try !test(inner) { continue }
-        out.append(try make(inner))
+        try bindFirst.assign(inner, item)
+        try body(inner, &out)
       }
       return .list(ListObject(out))
     }
+  }
+
+  /// How a comprehension clause gets its elements and stores each into its variables.
+  private func binder(_ variables: [String], in cscope: Scope, at iterLoc: SourceLocation)
+    -> (elements: (Value) throws -> [Value], assign: (Frame, Value) throws -> Void)
+  {
+    let slots = variables.map { cscope.declare($0) }
+    let elements: (Value) throws -> [Value] = { source in
+      do { return try Indexing.elements(source) } catch { throw Diagnostic.wrap(error, at: iterLoc) }
+    }
+    if slots.count == 1 {
+      let slot = slots[0]
+      return (elements, { f, item in f.store(slot, item) })
+    }
+    return (
+      elements,
+      { f, item in
+        let parts = try Compiler.unpack(item, count: slots.count, at: iterLoc)
+        for k in 0..<slots.count { f.store(slots[k], parts[k]) }
+      }
+    )
   }
 }

@@ -11,11 +11,14 @@ extension Compiler {
     case .assign(let targets, let value):
       let v = try expression(value)
       if targets.count == 1, case .name(let name) = targets[0].kind {
-        // Plain `x = e`: store straight into the slot.
+        // Plain `x = e`: store straight into the slot (written out rather than `Frame.store`,
+        // which costs an extra copy of the value here).
+        scope.noteDefinitelyAssigned(name)
         switch scope.resolve(name) {
         case .local(0, let slot):
           return { f in
             f.slots[slot] = try v(f)
+            f.assigned[slot] = true
             return .none
           }
         case .global(let name) where scope.isTopLevel:
@@ -51,9 +54,11 @@ extension Compiler {
       return try compoundAssignment(target, op, value, at: loc)
 
     case .whileLoop(let cond, let body):
+      // The condition and the body run again after the body: its assignments may reach them.
+      noteAssignedInLoop(body.statements)
       let test = try condition(cond)
       scope.loopDepth += 1
-      let run = try block(body)
+      let run = try mayNotRun { try block(body) }
       scope.loopDepth -= 1
       return { f in
         while try test(f) {
@@ -109,6 +114,17 @@ extension Compiler {
         return fn
       }
 
+    case .declare(let kind, _):
+      // The declaration itself was applied to the whole function when it was compiled.
+      guard scope.isFunction else {
+        throw Diagnostic(
+          scope.isTopLevel
+            ? "'\(kind.rawValue)' is only allowed inside a function"
+              + (kind == .global ? "; top-level names are already global" : "")
+            : "'\(kind.rawValue)' cannot be used inside a list comprehension", at: loc)
+      }
+      return { _ in .none }
+
     case .use(let path):
       guard scope.isTopLevel else { throw Diagnostic("'use' is only allowed at the top level", at: loc) }
       guard let interpreter = rt.interpreter else { throw Diagnostic("the interpreter is gone", at: loc) }
@@ -138,11 +154,29 @@ extension Compiler {
     return l.items
   }
 
+  /// Names a loop body assigns may already hold a value when an earlier part of it runs again.
+  func noteAssignedInLoop(_ body: [Stmt]) {
+    var names: [String] = []
+    AssignedNames.collect(body, into: &names)
+    for name in names { scope.noteAssigned(name) }
+  }
+
   private func forLoop(_ variables: [String], _ iterable: Expr, _ body: Block, at loc: SourceLocation) throws -> Code {
     let c = rt.control
-    let stores = try variables.map { try storer(Expr(.name($0), loc)) }
+    // The iterable is compiled first: it is evaluated once, before any variable is assigned.
+    let rangeBounds: (start: (Frame) throws -> Int, end: (Frame) throws -> Int)?
+    if case .range(let lo, let hi) = iterable.kind, variables.count == 1 {
+      rangeBounds = (try intOperand(lo, "range start"), try intOperand(hi, "range end"))
+    } else {
+      rangeBounds = nil
+    }
+    let items = rangeBounds == nil ? try expression(iterable) : { _ in .none }
+    noteAssignedInLoop(body.statements)
     scope.loopDepth += 1
-    let run = try block(body)
+    // The variables are certainly assigned in the body, not after a loop that may not run.
+    let (stores, run) = try mayNotRun {
+      (try variables.map { try storer(Expr(.name($0), loc)) }, try block(body))
+    }
     scope.loopDepth -= 1
 
     /// Runs the body once; returns false to leave the loop (break, or a return unwinding).
@@ -161,9 +195,7 @@ extension Compiler {
     }
 
     // `for i in a..b`: counts without building a list; a single variable slot is stored directly.
-    if case .range(let lo, let hi) = iterable.kind, variables.count == 1 {
-      let start = try intOperand(lo, "range start")
-      let end = try intOperand(hi, "range end")
+    if let (start, end) = rangeBounds {
       if case .local(0, let slot) = scope.resolve(variables[0]) {
         return { f in
           let a = try start(f)
@@ -171,6 +203,7 @@ extension Compiler {
           var i = a
           while i < b {
             f.slots[slot] = .int(i)
+            f.assigned[slot] = true
             if try !step(f) { break }
             i += 1
           }
@@ -205,7 +238,6 @@ extension Compiler {
       }
     }
 
-    let items = try expression(iterable)
     let n = variables.count
     let iterLoc = iterable.location
     // `for i in range(…)` also counts lazily when `range` is the built-in.

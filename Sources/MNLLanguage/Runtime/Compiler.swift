@@ -79,6 +79,15 @@ final class Compiler {
 
   func block(_ b: Block) throws -> Code { try block(b.statements) }
 
+  /// Compiles code that may not run (a branch, a loop body, the right side of `and`/`or`):
+  /// the variables it assigns are not certainly assigned after it.
+  func mayNotRun<T>(_ body: () throws -> T) rethrows -> T {
+    let s = scope
+    let saved = s.definitelyAssigned
+    defer { s.definitelyAssigned = saved }
+    return try body()
+  }
+
   /// Evaluates a condition to a Bool (Python-style truth), locating errors at `loc`.
   func condition(_ e: Expr) throws -> (Frame) throws -> Bool {
     let code = try expression(e)

@@ -1,21 +1,42 @@
 /// The local variables of one function call, resolved to slots at compile time.
 /// Slots live in raw memory so the hot path pays no array or exclusivity checks.
+/// A variable holds `none` until it is assigned, and a flag says whether it has been: reads the
+/// compiler cannot prove to follow an assignment check the flag, so reading a variable before
+/// it is assigned is an error, never a silent `none`.
 final class Frame {
   let slots: UnsafeMutablePointer<Value>
+  /// One flag per slot, in the same allocation (a call allocates once).
+  let assigned: UnsafeMutablePointer<Bool>
   let count: Int
   /// The frame the function was defined in (for closures); nil at top level.
   let parent: Frame?
 
-  init(count: Int, parent: Frame?) {
+  /// A frame whose first `parameterCount` slots the caller fills before any code reads them.
+  init(count: Int, parent: Frame?, parameterCount: Int = 0) {
     self.count = count
     self.parent = parent
-    slots = .allocate(capacity: max(count, 1))
+    let capacity = max(count, 1)
+    let valueBytes = capacity * MemoryLayout<Value>.stride
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: valueBytes + capacity, alignment: MemoryLayout<Value>.alignment)
+    slots = raw.bindMemory(to: Value.self, capacity: capacity)
     slots.initialize(repeating: .none, count: count)
+    assigned = (raw + valueBytes).bindMemory(to: Bool.self, capacity: capacity)
+    let filled = min(parameterCount, count)
+    assigned.initialize(repeating: true, count: filled)
+    (assigned + filled).initialize(repeating: false, count: capacity - filled)
   }
 
   deinit {
     slots.deinitialize(count: count)
-    slots.deallocate()
+    UnsafeMutableRawPointer(slots).deallocate()
+  }
+
+  /// Assigns a variable.
+  @inline(__always)
+  func store(_ slot: Int, _ value: consuming Value) {
+    slots[slot] = value
+    assigned[slot] = true
   }
 
   /// The frame `depth` levels out (0 = this one).

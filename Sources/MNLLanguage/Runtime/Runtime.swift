@@ -81,7 +81,7 @@ final class Runtime {
     _ fn: FunctionObject, positional: [Value], keywords: [(String, Value)], at loc: SourceLocation
   ) throws -> Value {
     let names = fn.compiled.parameterNames
-    let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured)
+    let frame = Frame(count: fn.compiled.slotCount, parent: fn.captured, parameterCount: names.count)
     let required = fn.defaults.firstIndex { $0 != nil } ?? names.count
     guard positional.count <= names.count else {
       throw Diagnostic.wrap(arityError(fn.name, params: names.count, required: required, given: positional.count), at: loc)
@@ -158,7 +158,7 @@ final class Runtime {
     } catch let request as ExitRequest {
       throw request
     } catch {
-      throw Diagnostic.wrap(error, at: loc)
+      throw Diagnostic.wrap(error, fromBuiltin: b.name, at: loc)
     }
   }
 

@@ -1,7 +1,13 @@
 /// Name resolution. Variables are function-scoped, as in Python: a name assigned anywhere in a
-/// function body (or a parameter, loop variable, nested `fn` name) is local to that function;
+/// function body (or a parameter, loop variable, nested `fn` name) is local to that function,
+/// unless the function declares it `nonlocal` (an enclosing function's variable) or `global`;
 /// other names refer to an enclosing function's locals, then to globals. Top-level names are
 /// globals. Each local gets a slot number in its function's frame.
+///
+/// While the compiler walks a function in source order, each scope also tracks which of its
+/// variables may have been assigned so far (a read of one that cannot have been is reported
+/// before the program runs) and which certainly have been (those reads need no check; the
+/// others check the frame's assigned flag when they run).
 final class Scope {
   let parent: Scope?
   /// The top level: its names are globals, not slots.
@@ -10,11 +16,22 @@ final class Scope {
   private(set) var slotCount = 0
   var loopDepth = 0
   let isFunction: Bool
+  /// The function's name for messages (nil for anonymous functions and comprehensions).
+  let functionName: String?
+  /// Names declared `global` / `nonlocal` in this function.
+  private(set) var globalNames: Set<String> = []
+  private(set) var nonlocalNames: Set<String> = []
+  /// Locals of this scope that some path may have assigned at the point being compiled.
+  private var maybeAssigned: Set<String> = []
+  /// Locals of this scope that every path has assigned at the point being compiled (code that
+  /// may not run restores the set it started with; see `Compiler.mayNotRun`).
+  var definitelyAssigned: Set<String> = []
 
-  init(parent: Scope?, isTopLevel: Bool, isFunction: Bool) {
+  init(parent: Scope?, isTopLevel: Bool, isFunction: Bool, functionName: String? = nil) {
     self.parent = parent
     self.isTopLevel = isTopLevel
     self.isFunction = isFunction
+    self.functionName = functionName
   }
 
   @discardableResult
@@ -25,6 +42,9 @@ final class Scope {
     return slotCount - 1
   }
 
+  func declareGlobal(_ name: String) { globalNames.insert(name) }
+  func declareNonlocal(_ name: String) { nonlocalNames.insert(name) }
+
   enum Resolution {
     case local(depth: Int, slot: Int)
     case global(String)
@@ -34,11 +54,69 @@ final class Scope {
     var scope: Scope? = self
     var depth = 0
     while let s = scope, !s.isTopLevel {
+      if s.globalNames.contains(name) { return .global(name) }
       if let slot = s.slots[name] { return .local(depth: depth, slot: slot) }
       depth += 1
       scope = s.parent
     }
     return .global(name)
+  }
+
+  /// True when the enclosing function declared `name` global (so comprehensions inside it
+  /// assign the global too).
+  func isDeclaredGlobal(_ name: String) -> Bool {
+    var scope: Scope? = self
+    while let s = scope, !s.isTopLevel {
+      if s.globalNames.contains(name) { return true }
+      if s.isFunction { return false }
+      scope = s.parent
+    }
+    return false
+  }
+
+  private func scope(at depth: Int) -> Scope {
+    var s = self
+    for _ in 0..<depth { s = s.parent ?? s }
+    return s
+  }
+
+  /// Records that `name` may be assigned from here on (in the scope that owns it).
+  func noteAssigned(_ name: String) {
+    if case .local(let depth, _) = resolve(name) { scope(at: depth).maybeAssigned.insert(name) }
+  }
+
+  /// Records that `name` is assigned here, in this scope, on the path being compiled.
+  func noteDefinitelyAssigned(_ name: String) {
+    noteAssigned(name)
+    if case .local(0, _) = resolve(name) { definitelyAssigned.insert(name) }
+  }
+
+  /// True when the local `name` (resolved at `depth`) certainly has a value at this point. A
+  /// variable never loses its value, so this also holds for a nested function created here.
+  func isCertainlyAssigned(_ name: String, depth: Int) -> Bool {
+    scope(at: depth).definitelyAssigned.contains(name)
+  }
+
+  /// True when a read of the local `name` (resolved at `depth`) at this point cannot find it
+  /// assigned. Reads from a nested function are never certain: it may run later.
+  func isCertainlyUnassigned(_ name: String, depth: Int) -> Bool {
+    var s = self
+    for _ in 0..<depth {
+      if s.isFunction { return false }
+      s = s.parent ?? s
+    }
+    return !s.maybeAssigned.contains(name)
+  }
+
+  /// How messages name the function owning the local at `depth`: "f", "fn" for an anonymous
+  /// function, "a list comprehension" at top level.
+  func ownerDescription(depth: Int) -> String {
+    var s: Scope? = scope(at: depth)
+    while let current = s, !current.isTopLevel {
+      if current.isFunction { return current.functionName ?? "fn" }
+      s = current.parent
+    }
+    return "a list comprehension"
   }
 
   /// Every name visible from here through enclosing functions (for suggestions).
@@ -50,68 +128,5 @@ final class Scope {
       scope = s.parent
     }
     return names
-  }
-}
-
-/// Collects the names a block assigns (not looking into nested functions or comprehensions).
-enum AssignedNames {
-  static func collect(_ statements: [Stmt], into names: inout [String]) {
-    for s in statements { collect(s, into: &names) }
-  }
-
-  static func collect(_ s: Stmt, into names: inout [String]) {
-    switch s.kind {
-    case .expression(let e): collect(e, into: &names)
-    case .assign(let targets, let value):
-      for t in targets {
-        if case .name(let n) = t.kind { names.append(n) } else { collect(t, into: &names) }
-      }
-      collect(value, into: &names)
-    case .compoundAssign(let target, _, let value):
-      if case .name(let n) = target.kind { names.append(n) } else { collect(target, into: &names) }
-      collect(value, into: &names)
-    case .whileLoop(let c, let body):
-      collect(c, into: &names)
-      collect(body.statements, into: &names)
-    case .forLoop(let vars, let iterable, let body):
-      names += vars
-      collect(iterable, into: &names)
-      collect(body.statements, into: &names)
-    case .returnValue(let e): if let e { collect(e, into: &names) }
-    case .function(let decl): if let n = decl.name { names.append(n) }
-    case .breakLoop, .continueLoop, .use: break
-    }
-  }
-
-  /// Blocks can sit inside expressions (`x = if c { y = 1; y } else { 2 }`).
-  static func collect(_ e: Expr, into names: inout [String]) {
-    switch e.kind {
-    case .literal, .name, .function, .comprehension: break
-    case .interpolated(let parts):
-      for case .value(let v, _) in parts { collect(v, into: &names) }
-    case .list(let items): for i in items { collect(i, into: &names) }
-    case .record(let fields): for (_, v) in fields { collect(v, into: &names) }
-    case .unary(_, let a), .not(let a), .member(let a, _): collect(a, into: &names)
-    case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .range(let a, let b):
-      collect(a, into: &names)
-      collect(b, into: &names)
-    case .call(let callee, let args):
-      collect(callee, into: &names)
-      for a in args { collect(a.value, into: &names) }
-    case .index(let base, let items):
-      collect(base, into: &names)
-      for item in items {
-        switch item {
-        case .single(let x): collect(x, into: &names)
-        case .slice(let a, let b, let c):
-          for x in [a, b, c].compactMap({ $0 }) { collect(x, into: &names) }
-        }
-      }
-    case .ifElse(let c, let t, let o):
-      collect(c, into: &names)
-      collect(t.statements, into: &names)
-      if let o { collect(o.statements, into: &names) }
-    case .block(let b): collect(b.statements, into: &names)
-    }
   }
 }

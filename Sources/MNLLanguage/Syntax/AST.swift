@@ -13,8 +13,8 @@ indirect enum ExprKind {
   case interpolated([InterpolatedPart])
   case name(String)
   case list([Expr])
-  /// `[element for a, b in iterable if condition]`
-  case comprehension(element: Expr, variables: [String], iterable: Expr, condition: Expr?)
+  /// `[element for a, b in iterable if condition for c in a …]`: the first clause is a `for`.
+  case comprehension(element: Expr, clauses: [ComprehensionClause])
   case record([(String, Expr)])
   case unary(UnaryOperator, Expr)
   case not(Expr)
@@ -29,6 +29,12 @@ indirect enum ExprKind {
   case function(FunctionDecl)
   case ifElse(condition: Expr, then: Block, otherwise: Block?)
   case block(Block)
+}
+
+/// One clause of a comprehension; clauses nest left to right, as in Python.
+enum ComprehensionClause {
+  case forIn(variables: [String], iterable: Expr)
+  case filter(Expr)
 }
 
 enum InterpolatedPart {
@@ -93,6 +99,12 @@ enum StmtKind {
   case returnValue(Expr?)
   case function(FunctionDecl)
   case use(String)
+  /// `nonlocal a, b` / `global a, b`: assignments in this function rebind those variables.
+  case declare(Declaration, [String])
+}
+
+enum Declaration: String {
+  case nonlocal, global
 }
 
 /// Binary operators; tensors and other extension values receive these through `ValueExtension`.

@@ -289,16 +289,22 @@ extension Parser {
       var items: [Expr] = []
       if p.match(.rightBracket) { return Expr(.list([]), loc) }
       let first = try p.expression()
-      if p.match(.for) {
-        var variables = [try p.identifier("a loop variable name")]
-        while p.match(.comma) { variables.append(try p.identifier("a loop variable name")) }
-        guard p.match(.in) else { throw p.expected("'in' in the list comprehension") }
-        let iterable = try p.expression()
-        var condition: Expr?
-        if p.match(.if) { condition = try p.expression() }
-        try p.expect(.rightBracket, "']' to close the list comprehension")
-        return Expr(
-          .comprehension(element: first, variables: variables, iterable: iterable, condition: condition), loc)
+      if p.check(.for) {
+        var clauses: [ComprehensionClause] = []
+        while true {
+          if p.match(.for) {
+            var variables = [try p.identifier("a loop variable name")]
+            while p.match(.comma) { variables.append(try p.identifier("a loop variable name")) }
+            guard p.match(.in) else { throw p.expected("'in' in the list comprehension") }
+            clauses.append(.forIn(variables: variables, iterable: try p.expression()))
+          } else if p.match(.if) {
+            clauses.append(.filter(try p.expression()))
+          } else {
+            break
+          }
+        }
+        try p.expect(.rightBracket, "'for', 'if' or ']' to close the list comprehension")
+        return Expr(.comprehension(element: first, clauses: clauses), loc)
       }
       items.append(first)
       while p.match(.comma) {

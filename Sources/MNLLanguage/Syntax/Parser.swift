@@ -190,6 +190,16 @@ struct Parser {
     {
       throw error("functions are defined with 'fn': fn name(parameters) { … }")
     }
+    // `nonlocal` and `global` are keywords only here, so they stay usable as names elsewhere.
+    if case .identifier(let word) = start.kind, let kind = Declaration(rawValue: word),
+      case .identifier = tokens[min(pos + 1, tokens.count - 1)].kind,
+      !tokens[min(pos + 1, tokens.count - 1)].startsLine
+    {
+      _ = advance()
+      var names = [try identifier("a variable name after '\(word)'")]
+      while match(.comma) { names.append(try identifier("a variable name after ','")) }
+      return Stmt(.declare(kind, names), loc)
+    }
     if check(.leftBrace) && !looksLikeRecord() {
       let b = try block("a block")
       return Stmt(.expression(Expr(.block(b), loc)), loc)
