@@ -118,7 +118,6 @@ public final class DataSplit: @unchecked Sendable {
   private func gather(_ indices: [Int]) -> (images: Tensor, labels: Tensor) {
     let pixels = pixelsPerImage
     var images = Tensor(uninitializedShape: [indices.count, pixels])
-    var labels = Tensor(uninitializedShape: [indices.count], dtype: .int32)
     let scale: Float = 1 / 255
     imageBytes.withUnsafeBufferPointer { source in
       images.withUnsafeMutableBufferPointer { out in
@@ -128,11 +127,8 @@ public final class DataSplit: @unchecked Sendable {
         }
       }
     }
-    labelBytes.withUnsafeBufferPointer { source in
-      labels.withUnsafeMutableBufferPointer { out in
-        for (row, index) in indices.enumerated() { out[row] = Float(source[index]) }
-      }
-    }
+    let labels = Tensor(
+      shape: [indices.count], integers: indices.map { Int64(labelBytes[$0]) }, dtype: .defaultInteger)
     return (images, labels)
   }
 }
