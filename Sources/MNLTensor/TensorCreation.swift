@@ -26,8 +26,10 @@ extension Tensor {
     return Tensor(shape: shape, repeatingInteger: value, dtype: dtype)
   }
 
-  /// start, start+step, … up to but excluding `end` (NumPy's arange), as float32 unless
-  /// `dtype` says otherwise (then every value must be one of that dtype).
+  /// start, start+step, … up to but excluding `end` (NumPy's arange). Without `dtype`, the
+  /// default integer dtype when start, end and step are all whole numbers, else float32; with
+  /// an integer `dtype` every value must be one of that dtype. Exact integers past 2^24 need
+  /// `arange(integerStart:end:step:)`.
   public static func arange(start: Float = 0, end: Float, step: Float = 1, dtype: DType? = nil)
     throws -> Tensor
   {
@@ -41,7 +43,8 @@ extension Tensor {
     // A step pointing away from end gives a negative span (down to -1e38): no elements.
     let count = span > 0 ? Int(span) : 0
     let values = (0..<count).map { start + Float($0) * step }
-    return try Tensor(shape: [count], values: values, dtype: dtype ?? .float32)
+    let whole = [start, end, step].allSatisfy { $0 == $0.rounded() }
+    return try Tensor(shape: [count], values: values, dtype: dtype ?? (whole ? .defaultInteger : .float32))
   }
 
   /// start, start+step, … up to but excluding `end` with exact integers, in `dtype` (the

@@ -51,7 +51,7 @@ extension Builtins {
       }
       let (start, end): (Float, Float) =
         if case .none = ctx[1] { (0, try ctx.float(0)) } else { (try ctx.float(0), try ctx.float(1)) }
-      return .tensor(try .arange(start: start, end: end, step: try ctx.float(2), dtype: dtype))
+      return .tensor(try .arange(start: start, end: end, step: try ctx.float(2), dtype: dtype ?? .float32))
     },
     BuiltinFunction("eye", [.init("n"), .init("dtype", default: .string("float32"))], doc: "The n×n identity matrix.") { ctx in
       .tensor(try .eye(try ctx.int(0), dtype: try ctx.dtype(1)))
