@@ -127,8 +127,10 @@ public final class DataSplit: @unchecked Sendable {
         }
       }
     }
-    let labels = Tensor(
-      shape: [indices.count], integers: indices.map { Int64(labelBytes[$0]) }, dtype: .defaultInteger)
+    // labelBytes is a slice: index it through its buffer, from 0.
+    let labels = labelBytes.withUnsafeBufferPointer { source in
+      Tensor(shape: [indices.count], integers: indices.map { Int64(source[$0]) }, dtype: .defaultInteger)
+    }
     return (images, labels)
   }
 }

@@ -12,7 +12,19 @@ func integerOverflow(_ op: String, _ x: Int64, _ y: Int64, _ dtype: DType) -> Te
   let range = dtype.integerRange
   return TensorError(
     "integer overflow: \(x) \(op) \(y) does not fit \(dtype.rawValue) (\(range.lowerBound) to "
-      + "\(range.upperBound)); cast to a wider dtype (int64 or float32) first")
+      + "\(range.upperBound)); \(dtype.widerAdvice)")
+}
+
+extension DType {
+  /// What to do about a result this dtype cannot hold.
+  var widerAdvice: String {
+    self == .int64 ? "cast to float32 first (approximate)" : "cast to a wider dtype (int64 or float32) first"
+  }
+
+  /// "an int64", "a float32": the dtype with its article, for messages.
+  public var withArticle: String {
+    (self == .int64 || self == .int32 ? "an " : "a ") + rawValue
+  }
 }
 
 /// +, -, *, **, maximum and minimum on integer/bool operands with an integer/bool result.

@@ -70,7 +70,7 @@ extension Tensor {
   public func indexValues(for op: String) throws -> [Int] {
     guard dtype.isInteger || count == 0 else {
       throw TensorError(
-        "\(op) needs integer indices, got a \(dtype.rawValue) tensor"
+        "\(op) needs integer indices, got \(dtype.withArticle) tensor"
           + (dtype == .bool ? " (a bool tensor is a mask: use it as x[mask])" : ""))
     }
     return integerValues.map { Int($0) }

@@ -42,7 +42,7 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
 private func labelIndices(_ labels: Tensor, classes: Int, op: String) throws -> [Int] {
   guard labels.dtype.isInteger || labels.count == 0 else {
     throw TensorError(
-      "\(op) needs integer labels, got a \(labels.dtype.rawValue) tensor; "
+      "\(op) needs integer labels, got \(labels.dtype.withArticle) tensor; "
         + "cast(labels, \"int64\") converts whole-number floats")
   }
   let result = labels.integerValues.map { Int($0) }

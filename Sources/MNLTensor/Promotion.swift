@@ -34,7 +34,7 @@ extension DType {
       if integerRange.contains(value) { return self }
       if comparison { return .int64 }
       throw TensorError(
-        "the int \(value) is out of range for a \(rawValue) tensor in \(op) "
+        "the int \(value) is out of range for \(withArticle) tensor in \(op) "
           + "(\(rawValue) holds \(integerRange.lowerBound) to \(integerRange.upperBound)); "
           + "cast the tensor to a wider dtype first")
     }

@@ -36,6 +36,6 @@ public func cast(_ x: Tensor, to dtype: DType) throws -> Tensor {
 private func castError(_ value: String, at index: Int, of x: Tensor, to dtype: DType) -> TensorError {
   let range = dtype.integerRange
   return TensorError(
-    "cannot cast \(value) (element \(index) of a \(x.dtype.rawValue) tensor) to \(dtype.rawValue): "
+    "cannot cast \(value) (element \(index) of \(x.dtype.withArticle) tensor) to \(dtype.rawValue): "
       + "\(dtype.rawValue) holds whole numbers from \(range.lowerBound) to \(range.upperBound)")
 }

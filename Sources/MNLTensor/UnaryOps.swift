@@ -55,7 +55,7 @@ public func checkedUnary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
     guard !overflow, range.contains(result) else {
       throw TensorError(
         "integer overflow: \(op.rawValue)(\(v)) does not fit \(dtype.rawValue) "
-          + "(\(range.lowerBound) to \(range.upperBound)); cast to a wider dtype first")
+          + "(\(range.lowerBound) to \(range.upperBound)); \(dtype.widerAdvice)")
     }
     return result
   }

@@ -66,7 +66,7 @@ extension Builtins {
         throw TensorError.shapeMismatch("accuracy", logits.shape, labels.shape, infix: "vs labels")
       }
       guard labels.dtype.isInteger || labels.count == 0 else {
-        throw ScriptError("accuracy() needs integer labels, got a \(labels.dtype.rawValue) tensor")
+        throw ScriptError("accuracy() needs integer labels, got \(labels.dtype.withArticle) tensor")
       }
       let hits = try reduce(.mean, try binary(.equal, predicted, labels))
       return .float(Double(hits.scalarValue ?? 0))
@@ -119,7 +119,7 @@ extension Builtins {
       let indices = try ctx.tensor(1)
       guard indices.dtype.isInteger || indices.count == 0 else {
         throw ScriptError(
-          "take() needs integer indices, got a \(indices.dtype.rawValue) tensor",
+          "take() needs integer indices, got \(indices.dtype.withArticle) tensor",
           note: indices.dtype == .bool ? "a bool tensor is a mask: use x[mask]" : "cast(indices, \"int64\") converts whole-number floats")
       }
       return try tensorOp(
