@@ -29,16 +29,17 @@ public struct Tensor: @unchecked Sendable {
       dtype: dtype)
   }
 
-  /// Every element equal to `value`. For integer and bool dtypes the value must be one the
-  /// dtype holds (callers check; `Tensor.full` throws otherwise).
+  /// Every element equal to `value`. For integer and bool dtypes the value should be one the
+  /// dtype holds: others are truncated toward zero and clamped to the dtype's range (NaN gives
+  /// 0). `Tensor.full` and `cast` throw instead.
   public init(shape: [Int], repeating value: Float, dtype: DType = .float32) {
     if dtype == .float32 {
       self.init(
         shape: shape, storage: TensorStorage(repeating: value, count: shapeCount(shape)), dtype: dtype)
     } else {
-      let whole = value.isFinite ? Double(value).rounded(.towardZero) : 0
-      let clamped = min(max(whole, -9.2e18), 9.2e18)
-      self.init(shape: shape, repeatingInteger: Int64(clamped), dtype: dtype)
+      let range = dtype.integerRange
+      let clamped = min(max(saturatingInteger(value), range.lowerBound), range.upperBound)
+      self.init(shape: shape, repeatingInteger: clamped, dtype: dtype)
     }
   }
 
