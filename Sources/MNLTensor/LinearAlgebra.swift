@@ -147,17 +147,18 @@ private func integerMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transpose
   for bi in 0..<batch {
     for i in 0..<m {
       for j in 0..<n {
-        var total: Int64 = 0
-        for p in 0..<k {
-          let (product, o1) = xv[bi * xStride + i * k + p].multipliedReportingOverflow(by: yv[bi * yStride + p * n + j])
-          let (sum, o2) = total.addingReportingOverflow(product)
-          guard !o1, !o2 else { throw TensorError("integer overflow in @: a sum of products does not fit int64; cast to float32 first") }
-          total = sum
+        // Int128 holds any product of two Int64s; the running sum reports its own overflow.
+        var total: Int128 = 0
+        var overflow = false
+        for p in 0..<k where !overflow {
+          let product = Int128(xv[bi * xStride + i * k + p]) * Int128(yv[bi * yStride + p * n + j])
+          (total, overflow) = total.addingReportingOverflow(product)
         }
-        guard dtype.integerRange.contains(total) else {
-          throw TensorError("integer overflow in @: \(total) does not fit \(dtype.rawValue); cast to a wider dtype first")
+        guard !overflow, let exact = Int64(exactly: total), dtype.integerRange.contains(exact) else {
+          let value = overflow ? "a sum of products" : "\(total)"
+          throw TensorError("integer overflow in @: \(value) does not fit \(dtype.rawValue); \(dtype.widerAdvice)")
         }
-        out[(bi * m + i) * n + j] = total
+        out[(bi * m + i) * n + j] = exact
       }
     }
   }

@@ -91,13 +91,14 @@ private func reduceIntegers(
   let outCount = shapeCount(outShape)
   switch op {
   case .sum:
+    // Accumulate in Int128: only the final sum has to fit int64 (2^62 + 2^62 - 2^62 is fine).
     var sums = [Int64](repeating: 0, count: outCount)
     for g in 0..<outCount {
-      for v in values[(g * reducedCount)..<((g + 1) * reducedCount)] {
-        let (total, overflow) = sums[g].addingReportingOverflow(v)
-        guard !overflow else { throw TensorError("integer overflow: the sum does not fit int64; cast to float32 first") }
-        sums[g] = total
+      let total = values[(g * reducedCount)..<((g + 1) * reducedCount)].reduce(Int128(0)) { $0 + Int128($1) }
+      guard let exact = Int64(exactly: total) else {
+        throw TensorError("integer overflow: the sum \(total) does not fit int64; cast to float32 first")
       }
+      sums[g] = exact
     }
     return Tensor(shape: outShape, integers: sums, dtype: .int64)
   case .mean:

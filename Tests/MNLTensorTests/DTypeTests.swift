@@ -202,5 +202,7 @@ final class DTypeTests: XCTestCase {
     let expected = rows.flatMap { r in rows.map { s in zip(r, s).map { $0 * $1 }.reduce(0, +) } }
     XCTAssertEqual(try matmul(small, try small.transposed()).integerValues, expected)
     XCTAssertThrowsError(try matmul(x, try x.transposed()))
+    let extreme = ints([.max, .max])
+    XCTAssertThrowsError(try matmul(extreme, extreme))  // 2·(2^63 − 1)² passes even Int128
   }
 }
