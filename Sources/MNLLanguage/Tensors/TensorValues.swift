@@ -106,7 +106,7 @@ private enum LiteralElement {
   var integer: Int64 {
     switch self {
     case .integer(let v, _): v
-    case .float(let f): Int64(f)  // not reached: a float makes the whole list float32
+    case .float(let f): Int64(exactly: f) ?? 0  // not reached: a float makes the whole list float32
     }
   }
 
