@@ -1,5 +1,6 @@
-/// Binary elementwise operations with NumPy broadcasting, `whereSelect`, and the dtype rules
-/// for their results.
+/// Binary elementwise operations with NumPy broadcasting and `whereSelect`: float32 operands
+/// use the float kernels; other dtypes go through IntegerArithmetic.swift. Result dtypes are
+/// in Promotion.swift.
 import MNLKernels
 
 /// Binary elementwise operations. Comparisons give bool tensors; see `resultType` for the rest.

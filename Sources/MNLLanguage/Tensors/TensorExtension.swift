@@ -36,7 +36,12 @@ struct TensorExtension: ValueExtension {
       let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
       let scalarType = try dtype.dtypeForWeakInteger(Int64(n), comparison: comparison, op: op.rawValue)
       return scalarType == .float32 ? Tensor(scalar: Float(n)) : Tensor(integer: Int64(n), dtype: scalarType)
-    case .float(let d): return Tensor(scalar: Float(d))
+    case .float(let d):
+      // Compared with integers, a whole float compares exactly as an int64 (16777217.0 would
+      // round to 16777216 as a Float32).
+      let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+      if comparison, dtype != .float32, let whole = exactInt(d) { return Tensor(integer: Int64(whole)) }
+      return Tensor(scalar: Float(d))
     default: return nil
     }
   }
