@@ -56,7 +56,7 @@ extension Tensor {
   }
 
   /// Elements as Double: exact for float32 and for integers up to 2^53.
-  var doubleValues: [Double] {
+  public var doubleValues: [Double] {
     dtype == .float32 ? values.map(Double.init) : integerValues.map(Double.init)
   }
 
