@@ -39,7 +39,7 @@ public final class DataSplit: @unchecked Sendable {
     self.order = Array(0..<labelBytes.count)
   }
 
-  /// Images [n, rows*columns] float32 in [0, 1] and labels [n] int32 for the given indices.
+  /// Images [n, rows*columns] float32 in [0, 1] and labels [n] int64 for the given indices.
   public func batch(indices: [Int]) throws -> (images: Tensor, labels: Tensor) {
     for i in indices where i < 0 || i >= count {
       throw TensorError("index \(i) is out of range for a data split of \(count) examples")

@@ -20,7 +20,7 @@ public enum Safetensors {
   /// Headers larger than this are rejected, as the Python library does.
   static let maxHeaderSize = 100_000_000
 
-  /// Writes the tensors in the given order (float32 → F32, int32 → I32, uint8 → U8), atomically.
+  /// Writes the tensors in the given order (each in its own dtype: float32 → F32, int64 → I64, int32 → I32, uint8 → U8, bool → BOOL), atomically.
   public static func save(
     _ path: String, tensors: [(String, Tensor)], metadata: [String: String] = [:]
   ) throws {
