@@ -93,3 +93,18 @@ final class FormattingTests: XCTestCase {
     XCTAssertEqual(Tensor(shape: [0, 3], repeating: 0).description, "Tensor[0, 3] f32\n[]")
   }
 }
+
+final class IntegerAndBoolFormattingTests: XCTestCase {
+  func testInt64ExtremesPrintExactly() {
+    let x = Tensor(shape: [2], integers: [.min, .max], dtype: .int64)
+    XCTAssertEqual(x.description, "Tensor[2] i64\n[-9223372036854775808,  9223372036854775807]")
+    XCTAssertEqual(Tensor(integer: 16_777_217).description, "16777217")
+  }
+
+  func testBoolsPrintAsTrueAndFalseInColumns() {
+    let mask = Tensor(shape: [2, 2], integers: [1, 0, 0, 1], dtype: .bool)
+    XCTAssertEqual(mask.description, "Tensor[2, 2] bool\n[[ true, false],\n [false,  true]]")
+    XCTAssertEqual(mask.inlineDescription, "tensor([[ true, false], [false,  true]])")
+    XCTAssertEqual(Tensor(integer: 0, dtype: .bool).description, "false")
+  }
+}
