@@ -82,7 +82,21 @@ extension Tensor {
     if dtype == .float32 { return self }
     let result = Tensor(uninitializedShape: shape, dtype: .float32)
     let out = result.storage.pointer
-    for (i, v) in integerValues.enumerated() { out[i] = Float(v) }
+    let raw = UnsafeRawPointer(storage.raw)
+    // Typed loops without an intermediate array: comparison masks reach here in training
+    // (autodiff's maximum rule multiplies them by floats).
+    switch dtype {
+    case .bool, .uint8:
+      let src = raw.assumingMemoryBound(to: UInt8.self)
+      for i in 0..<count { out[i] = Float(src[i]) }
+    case .int32:
+      let src = raw.assumingMemoryBound(to: Int32.self)
+      for i in 0..<count { out[i] = Float(src[i]) }
+    case .int64:
+      let src = raw.assumingMemoryBound(to: Int64.self)
+      for i in 0..<count { out[i] = Float(src[i]) }
+    case .float32: break
+    }
     return result
   }
 }
