@@ -18,8 +18,8 @@ public func maskPositions(_ mask: Tensor, for x: Tensor) throws -> Tensor {
   return Tensor(shape: [positions.count], integers: positions, dtype: .defaultInteger)
 }
 
-/// x viewed with the mask's axes flattened into one: [mask.count] + x's trailing axes.
-public func maskRowsView(_ x: Tensor, maskRank: Int) -> [Int] {
+/// The shape of x with the mask's axes flattened into one: [mask.count] + x's trailing axes.
+public func maskRowsShape(_ x: Tensor, maskRank: Int) -> [Int] {
   [shapeCount(Array(x.shape[..<maskRank]))] + Array(x.shape[maskRank...])
 }
 
@@ -27,7 +27,7 @@ public func maskRowsView(_ x: Tensor, maskRank: Int) -> [Int] {
 /// over the leading axes gives the selected rows.
 public func maskedSelect(_ x: Tensor, mask: Tensor) throws -> Tensor {
   let positions = try maskPositions(mask, for: x)
-  return try take(x.reshaped(unchecked: maskRowsView(x, maskRank: mask.rank)), indices: positions, axis: 0)
+  return try take(x.reshaped(unchecked: maskRowsShape(x, maskRank: mask.rank)), indices: positions, axis: 0)
 }
 
 extension Tensor {

@@ -73,7 +73,7 @@ struct TensorExtension: ValueExtension {
           traced: { try MNLAutodiff.take($0[0], indices: $0[1], axis: 0) })
       case .mask(let mask):
         let positions = try maskPositions(mask, for: x.tensor)
-        let rowsShape = maskRowsView(x.tensor, maskRank: mask.rank)
+        let rowsShape = maskRowsShape(x.tensor, maskRank: mask.rank)
         return try tensorOp(
           [x, .plain(positions)], plain: { try take($0[0].reshaped(unchecked: rowsShape), indices: $0[1], axis: 0) },
           traced: { try MNLAutodiff.take($0[0].reshaped(rowsShape), indices: $0[1], axis: 0) })
