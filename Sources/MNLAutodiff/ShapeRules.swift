@@ -54,7 +54,7 @@ private func sameElements(_ a: Variable, _ out: Tensor) throws -> Variable {
 /// `x` converted to `dtype`. Only a cast to float32 passes the gradient through (unchanged);
 /// a cast to an integer type is a constant.
 public func cast(_ a: Variable, to dtype: DType) throws -> Variable {
-  let out = cast(a.value, to: dtype)
+  let out = try cast(a.value, to: dtype)
   guard dtype == .float32 else { return Variable(constant: out) }
   return recorded(out, [a]) { g, _, _ in [g] }
 }

@@ -39,7 +39,7 @@ public final class DataSplit: @unchecked Sendable {
     self.order = Array(0..<labelBytes.count)
   }
 
-  /// Images [n, rows*columns] float32 in [0, 1] and labels [n] int32 for the given indices.
+  /// Images [n, rows*columns] float32 in [0, 1] and labels [n] int64 for the given indices.
   public func batch(indices: [Int]) throws -> (images: Tensor, labels: Tensor) {
     for i in indices where i < 0 || i >= count {
       throw TensorError("index \(i) is out of range for a data split of \(count) examples")
@@ -118,7 +118,6 @@ public final class DataSplit: @unchecked Sendable {
   private func gather(_ indices: [Int]) -> (images: Tensor, labels: Tensor) {
     let pixels = pixelsPerImage
     var images = Tensor(uninitializedShape: [indices.count, pixels])
-    var labels = Tensor(uninitializedShape: [indices.count], dtype: .int32)
     let scale: Float = 1 / 255
     imageBytes.withUnsafeBufferPointer { source in
       images.withUnsafeMutableBufferPointer { out in
@@ -128,10 +127,9 @@ public final class DataSplit: @unchecked Sendable {
         }
       }
     }
-    labelBytes.withUnsafeBufferPointer { source in
-      labels.withUnsafeMutableBufferPointer { out in
-        for (row, index) in indices.enumerated() { out[row] = Float(source[index]) }
-      }
+    // labelBytes is a slice: index it through its buffer, from 0.
+    let labels = labelBytes.withUnsafeBufferPointer { source in
+      Tensor(shape: [indices.count], integers: indices.map { Int64(source[$0]) }, dtype: .defaultInteger)
     }
     return (images, labels)
   }

@@ -30,49 +30,40 @@ public struct IDXArray: Sendable {
 
   public var count: Int { shapeCount(shape) }
 
-  /// Converts to a tensor: u8 → dtype uint8 (0…255); i8, i16, i32 → int32; f32, f64 → float32
-  /// (f64 rounds to the nearest Float32). Integers beyond ±2^24, which Float32 storage cannot hold
-  /// exactly, are an error rather than a silent rounding.
+  /// Converts to a tensor: u8 → dtype uint8 (0…255); i8, i16, i32 → int32 (exact); f32, f64
+  /// → float32 (f64 rounds to the nearest Float32).
   public func tensor() throws -> Tensor {
     do { try validateShape(shape) } catch { throw DataError(file: file, "\(error)") }
     let n = count
-    var result = Tensor(
-      uninitializedShape: shape,
-      dtype: elementType == .uint8 ? .uint8 : (elementType == .float32 || elementType == .float64 ? .float32 : .int32))
-    var tooLarge: Int? = nil
-    payload.withUnsafeBytes { raw in
-      result.withUnsafeMutableBufferPointer { out in
-        switch elementType {
-        case .uint8:
-          for i in 0..<n { out[i] = Float(raw[i]) }
-        case .int8:
-          for i in 0..<n { out[i] = Float(Int8(bitPattern: raw[i])) }
-        case .int16:
+    return payload.withUnsafeBytes { raw -> Tensor in
+      switch elementType {
+      case .uint8:
+        return Tensor(shape: shape, integers: (0..<n).map { Int64(raw[$0]) }, dtype: .uint8)
+      case .int8:
+        return Tensor(shape: shape, integers: (0..<n).map { Int64(Int8(bitPattern: raw[$0])) }, dtype: .int32)
+      case .int16:
+        let values = (0..<n).map { i in
+          Int64(Int16(bitPattern: UInt16(raw[2 * i]) << 8 | UInt16(raw[2 * i + 1])))
+        }
+        return Tensor(shape: shape, integers: values, dtype: .int32)
+      case .int32:
+        let values = (0..<n).map { i in
+          Int64(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+        }
+        return Tensor(shape: shape, integers: values, dtype: .int32)
+      case .float32, .float64:
+        var result = Tensor(uninitializedShape: shape, dtype: .float32)
+        result.withUnsafeMutableBufferPointer { out in
           for i in 0..<n {
-            out[i] = Float(Int16(bitPattern: UInt16(raw[2 * i]) << 8 | UInt16(raw[2 * i + 1])))
-          }
-        case .int32:
-          for i in 0..<n {
-            let v = Int32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
-            if v.magnitude > 1 << 24 && tooLarge == nil { tooLarge = Int(v) }
-            out[i] = Float(v)
-          }
-        case .float32:
-          for i in 0..<n {
-            out[i] = Float(bitPattern: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-          }
-        case .float64:
-          for i in 0..<n {
-            out[i] = Float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            out[i] =
+              elementType == .float32
+              ? Float(bitPattern: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+              : Float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
           }
         }
+        return result
       }
     }
-    if let v = tooLarge {
-      throw DataError(
-        file: file, "int32 value \(v) is beyond ±2^24 and cannot be held exactly by a tensor (Float32 storage)")
-    }
-    return result
   }
 }
 

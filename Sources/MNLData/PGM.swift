@@ -83,7 +83,7 @@ public enum PGM {
   }
 
   /// Writes a [height, width] image as binary PGM (P5, maxval 255), atomically. Float32 images
-  /// are read as [0, 1] (values outside are clamped); uint8/int32 images as 0…255.
+  /// are read as [0, 1] (values outside are clamped); integer images as 0…255.
   public static func write(_ path: String, image: Tensor) throws {
     try AtomicFile.write(try encode(image, file: path), to: path)
   }

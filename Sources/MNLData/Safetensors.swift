@@ -20,7 +20,7 @@ public enum Safetensors {
   /// Headers larger than this are rejected, as the Python library does.
   static let maxHeaderSize = 100_000_000
 
-  /// Writes the tensors in the given order (float32 → F32, int32 → I32, uint8 → U8), atomically.
+  /// Writes the tensors in the given order (each in its own dtype: float32 → F32, int64 → I64, int32 → I32, uint8 → U8, bool → BOOL), atomically.
   public static func save(
     _ path: String, tensors: [(String, Tensor)], metadata: [String: String] = [:]
   ) throws {
@@ -74,23 +74,15 @@ public enum Safetensors {
   private static func appendData(
     of tensor: Tensor, as type: SafetensorsDType, to bytes: inout [UInt8], name: String, file: String
   ) throws {
-    try tensor.withUnsafeBufferPointer { values in
-      switch type {
-      case .u8:
-        for v in values {
-          guard v >= 0, v <= 255, v == v.rounded() else {
-            throw DataError(file: file, "tensor '\(name)' is uint8 but holds \(v)")
-          }
-          bytes.append(UInt8(v))
-        }
-      case .i32:
-        for v in values {
-          guard v >= -2_147_483_648, v < 2_147_483_648, v == v.rounded() else {
-            throw DataError(file: file, "tensor '\(name)' is int32 but holds \(v)")
-          }
-          withUnsafeBytes(of: Int32(v).littleEndian) { bytes += $0 }
-        }
-      default:
+    switch type {
+    case .u8, .bool:
+      bytes += tensor.integerValues.map { UInt8(truncatingIfNeeded: $0) }
+    case .i32:
+      for v in tensor.integerValues { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { bytes += $0 } }
+    case .i64:
+      for v in tensor.integerValues { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+    default:
+      tensor.withUnsafeBufferPointer { values in
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
       }
     }
@@ -185,15 +177,14 @@ public enum Safetensors {
     var tensors: [(name: String, tensor: Tensor)] = []
     for spec in specs {
       do { try validateShape(spec.shape) } catch { throw fail("entry '\(spec.name)': \(error)") }
-      var tensor = Tensor(uninitializedShape: spec.shape, dtype: spec.type.tensorDType)
-      let problem = bytes.withUnsafeBytes { raw in
-        tensor.withUnsafeMutableBufferPointer { out in
-          spec.type.decode(
-            UnsafeRawBufferPointer(rebasing: raw[(headerEnd + spec.begin)..<(headerEnd + spec.end)]), into: out)
-        }
+      let decoded = bytes.withUnsafeBytes { raw in
+        spec.type.decodeTensor(
+          UnsafeRawBufferPointer(rebasing: raw[(headerEnd + spec.begin)..<(headerEnd + spec.end)]), shape: spec.shape)
       }
-      if let problem { throw DataError(file: file, "tensor '\(spec.name)': \(problem)") }
-      tensors.append((spec.name, tensor))
+      switch decoded {
+      case .success(let tensor): tensors.append((spec.name, tensor))
+      case .failure(let problem): throw DataError(file: file, "tensor '\(spec.name)': \(problem.message)")
+      }
     }
     return SafetensorsContents(tensors: tensors, metadata: metadata)
   }

@@ -1,8 +1,8 @@
 import MNLTensor
 
-/// Element types of the safetensors format that mnl reads. On reading, every type is converted
-/// to Float32 storage: floats → dtype float32 (F64 rounds to nearest), integers → int32
-/// (values beyond ±2^24 are an error: Float32 could not hold them exactly), U8 and BOOL → uint8.
+/// Element types of the safetensors format that mnl reads. Floats become float32 (F64 rounds
+/// to nearest); I64 and U32 become int64, I32, I16, I8 and U16 int32, U8 uint8, BOOL bool,
+/// all exactly; U64 becomes int64 (values past int64 are an error).
 enum SafetensorsDType: String, CaseIterable {
   case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
   case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
@@ -21,26 +21,63 @@ enum SafetensorsDType: String, CaseIterable {
   var tensorDType: DType {
     switch self {
     case .f64, .f32, .f16, .bf16: .float32
-    case .u8, .bool: .uint8
-    default: .int32
+    case .i64, .u32, .u64: .int64
+    case .i32, .i16, .i8, .u16: .int32
+    case .u8: .uint8
+    case .bool: .bool
     }
   }
 
-  /// The type mnl writes for a tensor dtype.
+  /// The type mnl writes for a tensor dtype: its own.
   static func forWriting(_ dtype: DType) -> SafetensorsDType {
     switch dtype {
     case .float32: .f32
+    case .int64: .i64
     case .int32: .i32
     case .uint8: .u8
+    case .bool: .bool
     }
   }
 
-  /// Decodes `count` little-endian elements into `out`. Returns a description of the first
-  /// value that cannot be represented, if any.
+  /// Decodes the elements of a tensor of `shape`, or returns a description of the first value
+  /// that cannot be represented.
+  func decodeTensor(_ raw: UnsafeRawBufferPointer, shape: [Int]) -> Result<Tensor, DecodeProblem> {
+    if tensorDType == .float32 {
+      var tensor = Tensor(uninitializedShape: shape)
+      if let problem = tensor.withUnsafeMutableBufferPointer({ decode(raw, into: $0) }) {
+        return .failure(DecodeProblem(message: problem))
+      }
+      return .success(tensor)
+    }
+    var integers = [Int64](repeating: 0, count: shapeCount(shape))
+    for i in integers.indices {
+      switch self {
+      case .u8: integers[i] = Int64(raw[i])
+      case .bool:
+        guard raw[i] <= 1 else { return .failure(DecodeProblem(message: "BOOL element \(i) has byte value \(raw[i]) (must be 0 or 1)")) }
+        integers[i] = Int64(raw[i])
+      case .i8: integers[i] = Int64(Int8(bitPattern: raw[i]))
+      case .i16: integers[i] = Int64(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+      case .u16: integers[i] = Int64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+      case .i32: integers[i] = Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+      case .u32: integers[i] = Int64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+      case .i64: integers[i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+      default:
+        let u = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+        guard let v = Int64(exactly: u) else {
+          return .failure(DecodeProblem(message: "U64 element \(i) is \(u), beyond int64"))
+        }
+        integers[i] = v
+      }
+    }
+    return .success(Tensor(shape: shape, integers: integers, dtype: tensorDType))
+  }
+
+  struct DecodeProblem: Error { let message: String }
+
+  /// Decodes `out.count` little-endian float elements into `out`.
   func decode(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Float>) -> String? {
     let n = out.count
-    let exactLimit: Int64 = 1 << 24
-    func integer(_ v: Int64) -> Float? { v.magnitude <= exactLimit ? Float(v) : nil }
     switch self {
     case .f32:
       for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
@@ -52,35 +89,8 @@ enum SafetensorsDType: String, CaseIterable {
       for i in 0..<n {
         out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
       }
-    case .u8:
-      for i in 0..<n { out[i] = Float(raw[i]) }
-    case .bool:
-      for i in 0..<n {
-        guard raw[i] <= 1 else { return "BOOL element \(i) has byte value \(raw[i]) (must be 0 or 1)" }
-        out[i] = Float(raw[i])
-      }
-    case .i8:
-      for i in 0..<n { out[i] = Float(Int8(bitPattern: raw[i])) }
-    case .i16:
-      for i in 0..<n { out[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
-    case .u16:
-      for i in 0..<n { out[i] = Float(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-    case .i32, .u32, .i64, .u64:
-      for i in 0..<n {
-        let v: Int64
-        switch self {
-        case .i32: v = Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-        case .u32: v = Int64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-        case .i64: v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
-        default:
-          let u = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
-          v = u > UInt64(Int64.max) ? Int64.max : Int64(u)
-        }
-        guard let f = integer(v) else {
-          return "\(rawValue) element \(i) is \(v), beyond ±2^24, which Float32 storage cannot hold exactly"
-        }
-        out[i] = f
-      }
+    default:
+      return "\(rawValue) is not a float type"  // integer types go through decodeTensor
     }
     return nil
   }

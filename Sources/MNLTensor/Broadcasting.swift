@@ -84,10 +84,10 @@ extension Tensor {
     if result.count == 0 { return result }
     let (runShape, strides) = coalesceAxes(
       target, [broadcastStrides(shape, to: target), contiguousStrides(target)])
-    result.withUnsafeMutableBufferPointer { out in
-      Elementwise.copyStrided(
-        storage.pointer, srcStrides: strides[0], out.baseAddress.unsafelyUnwrapped,
-        dstStrides: strides[1], shape: runShape)
+    result.withUnsafeMutableRawStorage { out in
+      copyStridedElements(
+        dtype, from: storage.raw, srcStrides: strides[0], to: out, dstStrides: strides[1],
+        shape: runShape)
     }
     return result
   }

@@ -1,8 +1,9 @@
-/// Binary elementwise operations with NumPy broadcasting, `whereSelect`, and the dtype rules
-/// for their results.
+/// Binary elementwise operations with NumPy broadcasting and `whereSelect`: float32 operands
+/// use the float kernels; other dtypes go through IntegerArithmetic.swift. Result dtypes are
+/// in Promotion.swift.
 import MNLKernels
 
-/// Binary elementwise operations. Comparisons give 0/1 float32 tensors.
+/// Binary elementwise operations. Comparisons give bool tensors; see `resultType` for the rest.
 public enum BinaryOp: String, Sendable, CaseIterable {
   case add, subtract, multiply, divide, power, maximum, minimum
   case equal, notEqual, less, lessEqual, greater, greaterEqual
@@ -43,22 +44,29 @@ public enum BinaryOp: String, Sendable, CaseIterable {
     case .greaterEqual: .greaterEqual
     }
   }
-
-  /// int op int stays int32 for +, -, *, maximum, minimum; everything else is float32
-  /// (`/` divides like Python 3; `**` may give fractions for negative exponents).
-  func resultType(_ a: DType, _ b: DType) -> DType {
-    switch self {
-    case .add, .subtract, .multiply, .maximum, .minimum:
-      a.isInteger && b.isInteger ? .int32 : .float32
-    default: .float32
-    }
-  }
 }
 
-/// `a op b` elementwise, broadcasting like NumPy. Throws when the shapes cannot broadcast.
+/// `a op b` elementwise, broadcasting like NumPy. Throws when the shapes cannot broadcast and,
+/// for integer results, when a value does not fit the result dtype (no wrap-around) or an
+/// integer power has a negative exponent. float32 operands go through the float kernels;
+/// integer and bool operands are computed exactly in Int64.
 public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
   let shape = try broadcastShapes(a.shape, b.shape, op: op.symbol)
-  var result = Tensor(uninitializedShape: shape, dtype: op.resultType(a.dtype, b.dtype))
+  if a.dtype == .float32 && b.dtype == .float32 {
+    let result = floatBinary(op, a, b, shape: shape)
+    return op.isComparison ? boolFromFloatMask(result) : result
+  }
+  if op.isComparison { return try compareExactly(op, a, b, shape: shape) }
+  let dtype = op.resultType(a.dtype, b.dtype)
+  if dtype == .float32 {
+    return floatBinary(op, a.convertedToFloat32(), b.convertedToFloat32(), shape: shape)
+  }
+  return try integerBinary(op, a, b, shape: shape, dtype: dtype)
+}
+
+/// The float kernels on two float32 tensors; comparisons give 0/1 floats here.
+private func floatBinary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+  var result = Tensor(uninitializedShape: shape, dtype: .float32)
   if result.count == 0 { return result }
   result.withUnsafeMutableBufferPointer { out in
     let outBase = out.baseAddress.unsafelyUnwrapped
@@ -80,19 +88,35 @@ public func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
   return result
 }
 
-/// Elementwise `cond != 0 ? a : b`, all three broadcast together. The result is int32 when
-/// `a` and `b` are both integer, float32 otherwise.
+/// A bool tensor from a float32 one: true where the element is non-zero.
+func boolFromFloatMask(_ mask: Tensor) -> Tensor {
+  let result = Tensor(uninitializedShape: mask.shape, dtype: .bool)
+  let out = result.storage.raw.assumingMemoryBound(to: UInt8.self)
+  let src = mask.storage.pointer
+  for i in 0..<mask.count { out[i] = src[i] != 0 ? 1 : 0 }
+  return result
+}
+
+/// Elementwise `cond != 0 ? a : b`, all three broadcast together (any dtype of `cond`; NaN
+/// counts as true). The result has the promoted dtype of `a` and `b`.
 public func whereSelect(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
   let ab = try broadcastShapes(a.shape, b.shape, op: "where")
   let shape = try broadcastShapes(cond.shape, ab, op: "where")
   let c = try cond.broadcast(to: shape)
-  let x = try a.broadcast(to: shape)
-  let y = try b.broadcast(to: shape)
-  let dtype: DType = a.dtype.isInteger && b.dtype.isInteger ? .int32 : .float32
-  var result = Tensor(uninitializedShape: shape, dtype: dtype)
+  let dtype = DType.promoted(a.dtype, b.dtype)
+  guard dtype == .float32 else {
+    let x = try cast(a, to: dtype).broadcast(to: shape).integerValues
+    let y = try cast(b, to: dtype).broadcast(to: shape).integerValues
+    let picked = (0..<c.count).map { c.isNonZero($0) ? x[$0] : y[$0] }
+    return Tensor(shape: shape, integers: picked, dtype: dtype)
+  }
+  let floatCond = c.dtype == .float32 ? c : try cast(try cast(c, to: .bool), to: .float32)
+  let x = try a.convertedToFloat32().broadcast(to: shape)
+  let y = try b.convertedToFloat32().broadcast(to: shape)
+  var result = Tensor(uninitializedShape: shape, dtype: .float32)
   result.withUnsafeMutableBufferPointer { out in
     Elementwise.select(
-      c.storage.pointer, x.storage.pointer, y.storage.pointer, out.baseAddress.unsafelyUnwrapped,
+      floatCond.storage.pointer, x.storage.pointer, y.storage.pointer, out.baseAddress.unsafelyUnwrapped,
       count: out.count)
   }
   return result

@@ -1,6 +1,6 @@
 /// In-place updates for training loops (no allocation when the storage is not shared):
 /// self += scale·other, self *= s, and exponential moving averages. These are float updates:
-/// an integer tensor becomes float32.
+/// an integer tensor becomes float32 (`withUnsafeMutableBufferPointer` converts it).
 import MNLKernels
 
 extension Tensor {
@@ -9,10 +9,10 @@ extension Tensor {
     guard shape == other.shape else {
       throw TensorError.shapeMismatch("a scaled in-place add", shape, other.shape, infix: "vs")
     }
+    let other = other.convertedToFloat32()
     withUnsafeMutableBufferPointer { y in
       Elementwise.addScaled(other.storage.pointer, scale: scale, into: y.baseAddress.unsafelyUnwrapped, count: y.count)
     }
-    dtype = .float32
   }
 
   /// self *= factor.
@@ -20,7 +20,6 @@ extension Tensor {
     withUnsafeMutableBufferPointer { y in
       Elementwise.scale(y.baseAddress.unsafelyUnwrapped, by: factor, count: y.count)
     }
-    dtype = .float32
   }
 
   /// self = decay · self + (1 − decay) · x (shapes must be equal): TensorFlow's
@@ -29,9 +28,9 @@ extension Tensor {
     guard shape == x.shape else {
       throw TensorError.shapeMismatch("a moving average", shape, x.shape, infix: "vs")
     }
+    let x = x.convertedToFloat32()
     withUnsafeMutableBufferPointer { y in
       Elementwise.movingAverage(y.baseAddress.unsafelyUnwrapped, toward: x.storage.pointer, decay: decay, count: y.count)
     }
-    dtype = .float32
   }
 }

@@ -1,6 +1,5 @@
 /// NumPy-style basic indexing: integer indices, (stepped, negative) ranges, `:` and new axes,
 /// for reading (`indexed`) and writing with broadcasting (`assign`).
-import MNLKernels
 
 /// One entry of an index expression like `x[1, 2:5, ::-1, newaxis]`.
 public enum IndexSpec: Sendable, Equatable {
@@ -67,18 +66,19 @@ extension Tensor {
     let region = try resolveRegion(specs)
     var result = Tensor(uninitializedShape: region.shape, dtype: dtype)
     if result.count == 0 { return result }
-    result.withUnsafeMutableBufferPointer { out in
-      let (runShape, strides) = coalesceAxes(
-        region.shape, [region.strides, contiguousStrides(region.shape)])
-      Elementwise.copyStrided(
-        storage.pointer + region.offset, srcStrides: strides[0], out.baseAddress.unsafelyUnwrapped,
+    let (runShape, strides) = coalesceAxes(
+      region.shape, [region.strides, contiguousStrides(region.shape)])
+    result.withUnsafeMutableRawStorage { out in
+      copyStridedElements(
+        dtype, from: elementAddress(region.offset), srcStrides: strides[0], to: out,
         dstStrides: strides[1], shape: runShape)
     }
     return result
   }
 
   /// Writes `value`, broadcast to the selected region's shape, into the region selected by
-  /// `specs`. Values are converted to this tensor's dtype.
+  /// `specs`. Values are converted to this tensor's dtype (see `cast`: floats truncate into
+  /// integer tensors; values out of the dtype's range are errors).
   public mutating func assign(_ specs: [IndexSpec], _ value: Tensor) throws {
     let region = try resolveRegion(specs)
     guard (try? broadcastShapes(value.shape, region.shape, op: "=")) == region.shape else {
@@ -87,13 +87,15 @@ extension Tensor {
           + "\(formatShape(region.shape))")
     }
     if shapeCount(region.shape) == 0 { return }
-    let source = value.dtype == dtype || !dtype.isInteger ? value : cast(value, to: dtype)
+    let source = try cast(value, to: dtype)
     let (runShape, strides) = coalesceAxes(
       region.shape, [broadcastStrides(source.shape, to: region.shape), region.strides])
-    withUnsafeMutableBufferPointer { out in
-      Elementwise.copyStrided(
-        source.storage.pointer, srcStrides: strides[0],
-        out.baseAddress.unsafelyUnwrapped + region.offset, dstStrides: strides[1], shape: runShape)
+    let dtype = self.dtype
+    let offsetBytes = region.offset * dtype.byteWidth
+    withUnsafeMutableRawStorage { out in
+      copyStridedElements(
+        dtype, from: source.storage.raw, srcStrides: strides[0], to: out + offsetBytes,
+        dstStrides: strides[1], shape: runShape)
     }
   }
 }

@@ -8,6 +8,7 @@ private func alongAxis(
   _ rowKernel: (UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>) -> Void
 ) throws -> Tensor {
   guard x.rank > 0 else { throw TensorError("\(op) needs at least one axis, got a 0-d tensor") }
+  let x = x.convertedToFloat32()
   let a = try normalizeAxis(axis, rank: x.rank, op: op)
   let last = x.rank - 1
   var perm = Array(0..<x.rank)
@@ -37,17 +38,16 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
   }
 }
 
-/// Validated class indices of `labels` ([n]) for `classes` classes.
+/// Validated class indices of `labels` ([n], any integer dtype) for `classes` classes.
 private func labelIndices(_ labels: Tensor, classes: Int, op: String) throws -> [Int] {
-  var result = [Int](repeating: 0, count: labels.count)
-  try labels.withUnsafeBufferPointer { values in
-    for (i, v) in values.enumerated() {
-      guard v == v.rounded(), v >= 0, v < Float(classes) else {
-        throw TensorError(
-          "label \(formatElement(v)) at index \(i) is out of range for \(classes) classes in \(op)")
-      }
-      result[i] = Int(v)
-    }
+  guard labels.dtype.isInteger || labels.count == 0 else {
+    throw TensorError(
+      "\(op) needs integer labels, got \(labels.dtype.withArticle) tensor; "
+        + "cast(labels, \"int64\") converts whole-number floats")
+  }
+  let result = labels.integerValues.map { Int($0) }
+  for (i, v) in result.enumerated() where v < 0 || v >= classes {
+    throw TensorError("label \(v) at index \(i) is out of range for \(classes) classes in \(op)")
   }
   return result
 }
@@ -80,6 +80,7 @@ private func sparseSoftmaxCrossEntropyWithGradient(
   logits: Tensor, labels: Tensor, wantGradient: Bool
 ) throws -> (loss: Tensor, gradient: Tensor?) {
   try checkCrossEntropyShapes(logits, labels)
+  let logits = logits.convertedToFloat32()
   let rows = logits.shape[0]
   let classes = logits.shape[1]
   let indices = try labelIndices(labels, classes: classes, op: "sparse_softmax_cross_entropy")
@@ -107,6 +108,7 @@ private func sparseSoftmaxCrossEntropyWithGradient(
 /// labels.shape + [depth] float32 tensor with 1 at each label's index. Labels must be whole
 /// numbers in 0..<depth.
 public func oneHot(_ labels: Tensor, depth: Int) throws -> Tensor {
+  try validateShape(labels.shape + [depth])
   guard depth > 0 else { throw TensorError("one_hot needs a positive depth, got \(depth)") }
   let indices = try labelIndices(labels, classes: depth, op: "one_hot")
   var result = try Tensor.zeros(labels.shape + [depth])
@@ -118,5 +120,6 @@ public func oneHot(_ labels: Tensor, depth: Int) throws -> Tensor {
 
 /// sum(x²) / 2 as a 0-d tensor (TensorFlow's tf.nn.l2_loss).
 public func l2Loss(_ x: Tensor) -> Tensor {
-  Tensor(scalar: Reduction.sumOfSquares(x.storage.pointer, count: x.count) / 2)
+  let x = x.convertedToFloat32()
+  return Tensor(scalar: Reduction.sumOfSquares(x.storage.pointer, count: x.count) / 2)
 }

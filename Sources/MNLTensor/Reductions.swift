@@ -33,23 +33,21 @@ func reducedShape(_ shape: [Int], axes: [Int], keepDims: Bool) -> [Int] {
 }
 
 /// Reduces `x` over `axes` (all axes when nil; negative axes count from the end).
-/// sum keeps integer dtypes as int32, mean gives float32, max/min keep the dtype.
+/// For integer and bool input, as in NumPy: sum gives int64 (exact; a sum past int64 is an
+/// error), mean gives float32, max/min keep the dtype. float32 input gives float32.
 /// max and min of an empty selection throw; the sum of nothing is 0 and its mean NaN.
 public func reduce(_ op: ReductionOp, _ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false)
   throws -> Tensor
 {
   let axisList = try normalizeAxes(axes, rank: x.rank, op: op.rawValue)
   let outShape = reducedShape(x.shape, axes: axisList, keepDims: keepDims)
-  let dtype: DType =
-    switch op {
-    case .sum: x.dtype.isInteger ? .int32 : .float32
-    case .mean: .float32
-    case .max, .min: x.dtype
-    }
   let reducedCount = axisList.reduce(1) { $0 * x.shape[$1] }
   if reducedCount == 0 && (op == .max || op == .min) && shapeCount(outShape) > 0 {
     throw TensorError(
       "\(op.rawValue) of an empty selection: shape \(formatShape(x.shape)), axes \(axisList)")
+  }
+  if x.dtype != .float32 {
+    return try reduceIntegers(op, x, axes: axisList, outShape: outShape, reducedCount: reducedCount)
   }
   let kind: ReductionKind =
     switch op {
@@ -80,8 +78,42 @@ public func reduce(_ op: ReductionOp, _ x: Tensor, axes: [Int]? = nil, keepDims:
   if op == .mean {
     result.scale(by: 1 / Float(reducedCount))
   }
-  result.dtype = dtype
   return result
+}
+
+/// Reductions of integer and bool tensors, exactly: the reduced axes are moved last so each
+/// output element reduces one contiguous run.
+private func reduceIntegers(
+  _ op: ReductionOp, _ x: Tensor, axes: [Int], outShape: [Int], reducedCount: Int
+) throws -> Tensor {
+  let kept = (0..<x.rank).filter { !axes.contains($0) }
+  let values = try x.transposed(kept + axes).integerValues
+  let outCount = shapeCount(outShape)
+  switch op {
+  case .sum:
+    // Accumulate in Int128: only the final sum has to fit int64 (2^62 + 2^62 - 2^62 is fine).
+    var sums = [Int64](repeating: 0, count: outCount)
+    for g in 0..<outCount {
+      let total = values[(g * reducedCount)..<((g + 1) * reducedCount)].reduce(Int128(0)) { $0 + Int128($1) }
+      guard let exact = Int64(exactly: total) else {
+        throw TensorError("integer overflow: the sum \(total) does not fit int64; cast to float32 first")
+      }
+      sums[g] = exact
+    }
+    return Tensor(shape: outShape, integers: sums, dtype: .int64)
+  case .mean:
+    let means = (0..<outCount).map { g -> Float in
+      let run = values[(g * reducedCount)..<((g + 1) * reducedCount)]
+      return Float(run.reduce(0.0) { $0 + Double($1) } / Double(reducedCount))
+    }
+    return try Tensor(shape: outShape, values: means, dtype: .float32)
+  case .max, .min:
+    let extremes = (0..<outCount).map { g -> Int64 in
+      let run = values[(g * reducedCount)..<((g + 1) * reducedCount)]
+      return (op == .max ? run.max() : run.min()) ?? 0
+    }
+    return Tensor(shape: outShape, integers: extremes, dtype: x.dtype)
+  }
 }
 
 /// Cases with no real axis walking: full reductions, empty tensors, size-1 axes.
@@ -131,22 +163,32 @@ private func reduceAdjacent(_ kind: ReductionKind, _ x: Tensor, from first: Int,
   return result
 }
 
-/// Index of the first maximum along `axis` (over the flattened tensor when nil), as int32.
+/// Index of the first maximum along `axis` (over the flattened tensor when nil), as int64.
 public func argmax(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
   try argExtremum(x, axis: axis, keepDims: keepDims, isMax: true)
 }
 
-/// Index of the first minimum along `axis` (over the flattened tensor when nil), as int32.
+/// Index of the first minimum along `axis` (over the flattened tensor when nil), as int64.
 public func argmin(_ x: Tensor, axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
   try argExtremum(x, axis: axis, keepDims: keepDims, isMax: false)
 }
 
+/// The float kernels write indices as Floats, exact up to 2^24: longer axes and integer
+/// tensors use the exact generic path.
 private func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMax: Bool) throws -> Tensor {
+  let indices = try argExtremumFloatIndices(x, axis: axis, keepDims: keepDims, isMax: isMax)
+  return try cast(indices, to: .defaultInteger)
+}
+
+private func argExtremumFloatIndices(_ x: Tensor, axis: Int?, keepDims: Bool, isMax: Bool) throws -> Tensor {
   let name = isMax ? "argmax" : "argmin"
   guard let axis else {
     guard x.count > 0 else { throw TensorError("\(name) of an empty tensor \(formatShape(x.shape))") }
-    var result = Tensor(
-      uninitializedShape: keepDims ? [Int](repeating: 1, count: x.rank) : [], dtype: .int32)
+    let shape = keepDims ? [Int](repeating: 1, count: x.rank) : []
+    if x.dtype != .float32 || x.count > 1 << 24 {
+      return argExtremumExact(x.reshaped(unchecked: [1, x.count]), isMax: isMax, outShape: shape)
+    }
+    var result = Tensor(uninitializedShape: shape, dtype: .float32)
     result.withUnsafeMutableBufferPointer { out in
       Reduction.argRows(isMax: isMax, x.storage.pointer, rows: 1, length: x.count, out.baseAddress.unsafelyUnwrapped)
     }
@@ -160,7 +202,13 @@ private func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMax: Bool) t
   guard length > 0 || outer * inner == 0 else {
     throw TensorError("\(name) along an empty axis: shape \(formatShape(x.shape)), axis \(axis)")
   }
-  var result = Tensor(uninitializedShape: outShape, dtype: .int32)
+  if x.dtype != .float32 || length > 1 << 24 {
+    var perm = Array(0..<x.rank)
+    perm.remove(at: a)
+    let rows = try x.transposed(perm + [a])
+    return argExtremumExact(rows.reshaped(unchecked: [outer * inner, length]), isMax: isMax, outShape: outShape)
+  }
+  var result = Tensor(uninitializedShape: outShape, dtype: .float32)
   if result.count == 0 { return result }
   result.withUnsafeMutableBufferPointer { out in
     let dst = out.baseAddress.unsafelyUnwrapped
@@ -180,10 +228,27 @@ private func argExtremum(_ x: Tensor, axis: Int?, keepDims: Bool, isMax: Bool) t
   return result
 }
 
+/// Per row of a [rows, length] tensor, the index of the first largest (or smallest) element,
+/// as an int64 tensor of `outShape`. Integers compare exactly; a NaN never wins.
+private func argExtremumExact(_ x: Tensor, isMax: Bool, outShape: [Int]) -> Tensor {
+  let (rows, length) = (x.shape[0], x.shape[1])
+  func pick<T: Comparable>(_ values: [T]) -> [Int64] {
+    (0..<rows).map { r in
+      var best = r * length
+      for i in (r * length)..<((r + 1) * length) where isMax ? values[i] > values[best] : values[i] < values[best] {
+        best = i
+      }
+      return Int64(best - r * length)
+    }
+  }
+  let indices = x.dtype == .float32 ? pick(x.values) : pick(x.integerValues)
+  return Tensor(shape: outShape, integers: length == 0 ? [] : indices, dtype: .defaultInteger)
+}
+
 /// Population variance (NumPy's default ddof=0) over `axes` (all when nil).
 public func variance(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
   let mean = try reduce(.mean, x, axes: axes, keepDims: true)
-  let centred = try binary(.subtract, cast(x, to: .float32), mean)
+  let centred = try binary(.subtract, x.convertedToFloat32(), mean)
   return try reduce(.mean, unary(.square, centred), axes: axes, keepDims: keepDims)
 }
 

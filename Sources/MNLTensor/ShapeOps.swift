@@ -41,6 +41,17 @@ extension Tensor {
     let outShape = resolved.map { shape[$0] }
     var result = Tensor(uninitializedShape: outShape, dtype: dtype)
     if count == 0 { return result }
+    if dtype != .float32 {
+      let own = contiguousStrides(shape)
+      let (runShape, strides) = coalesceAxes(
+        outShape, [resolved.map { own[$0] }, contiguousStrides(outShape)])
+      result.withUnsafeMutableRawStorage { out in
+        copyStridedElements(
+          dtype, from: storage.raw, srcStrides: strides[0], to: out, dstStrides: strides[1],
+          shape: runShape)
+      }
+      return result
+    }
     result.withUnsafeMutableBufferPointer { out in
       let dst = out.baseAddress.unsafelyUnwrapped
       if rank == 2 {
@@ -98,18 +109,21 @@ public func concat(_ xs: [Tensor], axis: Int = 0) throws -> Tensor {
   var outShape = first.shape
   outShape[a] = total
   try validateShape(outShape)
-  let dtype = xs.allSatisfy { $0.dtype == first.dtype } ? first.dtype : .float32
+  // Mixed dtypes promote, as in NumPy's concatenate.
+  let dtype = xs.dropFirst().reduce(first.dtype) { DType.promoted($0, $1.dtype) }
+  let parts = try xs.map { try cast($0, to: dtype) }
   var result = Tensor(uninitializedShape: outShape, dtype: dtype)
   let outer = shapeCount(Array(first.shape[..<a]))
   let inner = shapeCount(Array(first.shape[(a + 1)...]))
-  result.withUnsafeMutableBufferPointer { out in
-    let dst = out.baseAddress.unsafelyUnwrapped
+  let width = dtype.byteWidth
+  result.withUnsafeMutableRawStorage { dst in
     let outRow = total * inner
     var offset = 0
-    for x in xs {
+    for x in parts {
       let chunk = x.shape[a] * inner
       for o in 0..<outer where chunk > 0 {
-        (dst + o * outRow + offset).update(from: x.storage.pointer + o * chunk, count: chunk)
+        (dst + (o * outRow + offset) * width).copyMemory(
+          from: x.storage.raw + o * chunk * width, byteCount: chunk * width)
       }
       offset += chunk
     }
@@ -134,30 +148,27 @@ public func take(_ x: Tensor, indices: Tensor, axis: Int = 0) throws -> Tensor {
   guard x.rank > 0 else { throw TensorError("take needs at least one axis, got a 0-d tensor") }
   let a = try normalizeAxis(axis, rank: x.rank, op: "take")
   let size = x.shape[a]
-  var positions = [Int](repeating: 0, count: indices.count)
-  try indices.withUnsafeBufferPointer { values in
-    for (i, v) in values.enumerated() {
-      guard v == v.rounded(), v >= -Float(size), v < Float(size) else {
-        throw TensorError(
-          "index \(formatElement(v)) is out of range for axis \(axis) with size \(size) in take")
-      }
-      let index = Int(v)
-      positions[i] = index < 0 ? index + size : index
+  var positions = try indices.indexValues(for: "take")
+  for (i, index) in positions.enumerated() {
+    guard index >= -size, index < size else {
+      throw TensorError("index \(index) is out of range for axis \(axis) with size \(size) in take")
     }
+    positions[i] = index < 0 ? index + size : index
   }
   let outShape = Array(x.shape[..<a]) + indices.shape + Array(x.shape[(a + 1)...])
   try validateShape(outShape)
   let outer = shapeCount(Array(x.shape[..<a]))
   let inner = shapeCount(Array(x.shape[(a + 1)...]))
   var result = Tensor(uninitializedShape: outShape, dtype: x.dtype)
-  result.withUnsafeMutableBufferPointer { out in
-    var dst = out.baseAddress.unsafelyUnwrapped
+  let rowBytes = inner * x.dtype.byteWidth
+  result.withUnsafeMutableRawStorage { out in
+    var dst = out
     guard inner > 0 else { return }
     for o in 0..<outer {
-      let block = x.storage.pointer + o * size * inner
+      let block = x.storage.raw + o * size * rowBytes
       for p in positions {
-        dst.update(from: block + p * inner, count: inner)
-        dst += inner
+        dst.copyMemory(from: block + p * rowBytes, byteCount: rowBytes)
+        dst += rowBytes
       }
     }
   }

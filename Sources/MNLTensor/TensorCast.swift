@@ -1,38 +1,41 @@
-/// Conversion between dtypes: float32 → integer truncates toward zero, uint8 clamps to 0…255.
-import MNLKernels
+/// Conversion between dtypes, NumPy's `astype` without its silent wrap-arounds:
+/// - float32 → integer truncates toward zero; NaN, ±inf and values outside the target's range
+///   are errors (NumPy gives arbitrary numbers),
+/// - integer → narrower integer is an error for values that do not fit (NumPy wraps),
+/// - anything → bool is the non-zero test (NaN is true), bool → numbers is 0 or 1,
+/// - integer → float32 rounds to the nearest Float (exact up to 2^24).
 
-/// The value `v` becomes when stored in `dtype`.
-func castScalar(_ v: Float, to dtype: DType) -> Float {
-  let (lower, upper) = dtype.castRange
-  if dtype == .float32 { return v }
-  if v.isNaN { return 0 }
-  return min(max(v.rounded(.towardZero), lower), upper)
-}
-
-extension DType {
-  /// Clamp range of a cast into this dtype (Int32's limits as the nearest Floats).
-  var castRange: (Float, Float) {
-    switch self {
-    case .float32: (-.infinity, .infinity)
-    case .int32: (-2_147_483_648, 2_147_483_520)
-    case .uint8: (0, 255)
+/// `x` converted to `dtype`.
+public func cast(_ x: Tensor, to dtype: DType) throws -> Tensor {
+  if x.dtype == dtype { return x }
+  switch dtype {
+  case .float32:
+    return x.convertedToFloat32()
+  case .bool:
+    return Tensor(shape: x.shape, integers: (0..<x.count).map { x.isNonZero($0) ? 1 : 0 }, dtype: .bool)
+  case .int64, .int32, .uint8:
+    let range = dtype.integerRange
+    var integers = [Int64](repeating: 0, count: x.count)
+    if x.dtype == .float32 {
+      for (i, v) in x.withUnsafeBufferPointer(Array.init).enumerated() {
+        guard v.isFinite, let whole = Int64(exactly: v.rounded(.towardZero)), range.contains(whole) else {
+          throw castError(String(describing: v), at: i, of: x, to: dtype)
+        }
+        integers[i] = whole
+      }
+    } else {
+      for (i, v) in x.integerValues.enumerated() {
+        guard range.contains(v) else { throw castError(String(v), at: i, of: x, to: dtype) }
+        integers[i] = v
+      }
     }
+    return Tensor(shape: x.shape, integers: integers, dtype: dtype)
   }
 }
 
-/// `x` converted to `dtype`. Casting to float32 only relabels (values are already Float32).
-public func cast(_ x: Tensor, to dtype: DType) -> Tensor {
-  if x.dtype == dtype || dtype == .float32 || (x.dtype == .uint8 && dtype == .int32) {
-    var relabelled = x
-    relabelled.dtype = dtype
-    return relabelled
-  }
-  var result = Tensor(uninitializedShape: x.shape, dtype: dtype)
-  let (lower, upper) = dtype.castRange
-  result.withUnsafeMutableBufferPointer { out in
-    Elementwise.truncateClamped(
-      x.storage.pointer, out.baseAddress.unsafelyUnwrapped, count: x.count, lower: lower,
-      upper: upper)
-  }
-  return result
+private func castError(_ value: String, at index: Int, of x: Tensor, to dtype: DType) -> TensorError {
+  let range = dtype.integerRange
+  return TensorError(
+    "cannot cast \(value) (element \(index) of \(x.dtype.withArticle) tensor) to \(dtype.rawValue): "
+      + "\(dtype.rawValue) holds whole numbers from \(range.lowerBound) to \(range.upperBound)")
 }

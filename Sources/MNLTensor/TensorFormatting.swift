@@ -9,7 +9,8 @@
 ///
 /// The format is chosen from the printed values like NumPy's default `floatmode="maxprec"`: at
 /// most `precision` decimals, each element with only the digits it needs and padded on the
-/// right so that the decimal points line up; whole floats print as `1.`, integer dtypes as `1`. Scientific notation (`1.5e-05`) is used
+/// right so that the decimal points line up; whole floats print as `1.`, integer dtypes as exact
+/// integers (`16777217`), bools as `true`/`false` (the language's own spelling). Scientific notation (`1.5e-05`) is used
 /// when the largest magnitude is ≥ 1e8, the smallest non-zero one < 1e-4, or their ratio > 1000
 /// (NumPy's rule). Tensors with more than `threshold` elements are summarised: each axis longer
 /// than 2·edgeItems shows its first and last `edgeItems` entries around `...`. Rows wrap at
@@ -23,8 +24,7 @@ extension Tensor: CustomStringConvertible {
     -> String
   {
     if rank == 0 {
-      let v = storage.pointer[0]
-      return dtype.isInteger ? formatElement(v) : "\(v)"
+      return dtype == .float32 ? "\(storage.pointer[0])" : integerWord(0)
     }
     let header = "Tensor\(formatShape(shape)) \(dtype.shortName)"
     if count == 0 { return header + "\n[]" }
@@ -37,10 +37,12 @@ extension Tensor: CustomStringConvertible {
         : Array(0..<size).map { Optional($0) }
     }
     let strides = contiguousStrides(shape)
-    var visible: [Float] = []
+    var visible: [Int] = []
     collectVisible(shown, strides, axis: 0, offset: 0, into: &visible)
-    let formatter = ElementFormatter(
-      values: visible, dtype: dtype, precision: min(max(precision, 0), 17))
+    let formatter =
+      dtype == .float32
+      ? ElementFormatter(values: visible.map { storage.pointer[$0] }, precision: min(max(precision, 0), 17))
+      : ElementFormatter(words: visible.map(integerWord))
     let body = renderAxis(
       shown, strides, axis: 0, offset: 0, formatter: formatter, lineWidth: lineWidth)
     return header + "\n" + body
@@ -56,14 +58,14 @@ extension Tensor: CustomStringConvertible {
   }
 
   private func collectVisible(
-    _ shown: [[Int?]], _ strides: [Int], axis: Int, offset: Int, into values: inout [Float]
+    _ shown: [[Int?]], _ strides: [Int], axis: Int, offset: Int, into positions: inout [Int]
   ) {
     for case let i? in shown[axis] {
       let position = offset + i * strides[axis]
       if axis == rank - 1 {
-        values.append(storage.pointer[position])
+        positions.append(position)
       } else {
-        collectVisible(shown, strides, axis: axis + 1, offset: position, into: &values)
+        collectVisible(shown, strides, axis: axis + 1, offset: position, into: &positions)
       }
     }
   }
@@ -79,7 +81,7 @@ extension Tensor: CustomStringConvertible {
       var lines: [String] = []
       var line = "["
       for (n, entry) in shown[axis].enumerated() {
-        let word = entry.map { formatter.format(storage.pointer[offset + $0 * strides[axis]]) } ?? "..."
+        let word = entry.map { element(offset + $0 * strides[axis], formatter) } ?? "..."
         let piece = word + (n == shown[axis].count - 1 ? "]" : ",")
         if n == 0 {
           line += piece
@@ -104,17 +106,34 @@ extension Tensor: CustomStringConvertible {
   }
 }
 
+extension Tensor {
+  /// An integer or bool element as printed: `16777217`, `true`.
+  fileprivate func integerWord(_ position: Int) -> String {
+    let v = integerElement(position)
+    return dtype == .bool ? (v != 0 ? "true" : "false") : String(v)
+  }
+
+  fileprivate func element(_ position: Int, _ formatter: ElementFormatter) -> String {
+    dtype == .float32
+      ? formatter.format(storage.pointer[position]) : formatter.pad(integerWord(position))
+  }
+}
+
 /// One number format shared by all printed elements of a tensor.
 struct ElementFormatter {
   enum Style { case integer, fixed(digits: Int), scientific(digits: Int) }
   let style: Style
   private(set) var width = 0
 
-  init(values: [Float], dtype: DType, precision: Int) {
+  /// Integer and bool elements: their words, right-aligned to the widest.
+  init(words: [String]) {
+    style = .integer
+    width = words.map(\.count).max() ?? 0
+  }
+
+  init(values: [Float], precision: Int) {
     let finite = values.filter { $0.isFinite }
-    if dtype.isInteger {
-      style = .integer
-    } else {
+    do {
       let magnitudes = finite.map { abs($0) }
       let largest = magnitudes.max() ?? 0
       let smallest = magnitudes.filter { $0 > 0 }.min()
@@ -131,9 +150,10 @@ struct ElementFormatter {
     width = values.map { unpadded($0).count }.max() ?? 0
   }
 
-  func format(_ v: Float) -> String {
-    let text = unpadded(v)
-    return String(repeating: " ", count: max(0, width - text.count)) + text
+  func format(_ v: Float) -> String { pad(unpadded(v)) }
+
+  func pad(_ text: String) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
   }
 
   func unpadded(_ v: Float) -> String {

@@ -1,19 +1,24 @@
 import CSupport
 
-/// A reference-counted, 64-byte aligned buffer of Float32 elements.
-/// `Tensor` shares one of these between copies and copies it on write.
+/// A reference-counted, 64-byte aligned buffer of `count` elements of `byteWidth` bytes each.
+/// `Tensor` shares one of these between copies and copies it on write. `pointer` views the
+/// bytes as Float32 and is only meaningful for float32 tensors; other dtypes use `raw`.
 public final class TensorStorage: @unchecked Sendable {
   public let count: Int
+  public let byteWidth: Int
+  public let raw: UnsafeMutableRawPointer
   public let pointer: UnsafeMutablePointer<Float>
 
-  /// Uninitialised storage for `count` elements (count may be 0).
-  public init(uninitializedCount count: Int) {
+  public var byteCount: Int { count * byteWidth }
+
+  /// Uninitialised storage for `count` elements (count may be 0) of `byteWidth` bytes.
+  public init(uninitializedCount count: Int, byteWidth: Int = MemoryLayout<Float>.stride) {
     _ = Self.allocatorTuned
     self.count = count
+    self.byteWidth = byteWidth
     // 64-byte alignment: one cache line, so SIMD loads never split lines at the start.
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-    pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    raw = UnsafeMutableRawPointer.allocate(byteCount: max(count * byteWidth, 8), alignment: 64)
+    pointer = raw.assumingMemoryBound(to: Float.self)
   }
 
   /// A training step frees and reallocates the same large buffers (activations, gradients)
@@ -23,16 +28,17 @@ public final class TensorStorage: @unchecked Sendable {
     mnl_keep_large_blocks(64 << 20, 128 << 20)
   }()
 
+  /// Float32 storage with every element equal to `value`.
   public convenience init(repeating value: Float, count: Int) {
     self.init(uninitializedCount: count)
     pointer.initialize(repeating: value, count: count)
   }
 
   public func copy() -> TensorStorage {
-    let other = TensorStorage(uninitializedCount: count)
-    other.pointer.update(from: pointer, count: count)
+    let other = TensorStorage(uninitializedCount: count, byteWidth: byteWidth)
+    other.raw.copyMemory(from: raw, byteCount: byteCount)
     return other
   }
 
-  deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+  deinit { raw.deallocate() }
 }

@@ -38,7 +38,7 @@ final class MNISTDataSetTests: XCTestCase {
       XCTAssertEqual(images.dtype, .float32)
       XCTAssertEqual(images.values[0], Float(4) / 255, accuracy: 1e-7)
       XCTAssertEqual(images.values[12], Float(11) / 255, accuracy: 1e-7)
-      XCTAssertEqual(labels.dtype, .int32)
+      XCTAssertEqual(labels.dtype, .int64)
       XCTAssertEqual(labels.values, [4, 1])
       XCTAssertEqual(try data.test.image(2).shape, [4, 3])
       XCTAssertEqual(data.test.all().images.shape, [5, 12])

@@ -185,7 +185,7 @@ final class BuiltinFuzzTests: XCTestCase {
     ("tensor([(-9223372036854775807 - 1)])", false), ("ones([2]) + (-9223372036854775807 - 1)", false),
     ("take(ones([3]), [(-9223372036854775807 - 1)])", true), ("round(1.5, (-9223372036854775807 - 1))", false),
     ("len([] * 9223372036854775807)", false), ("len(\"\" * 9223372036854775807)", false),
-    ("format(\"{9223372036854775807}\", 1)", true), ("ones([3])[cast(tensor(float(\"nan\")), \"int32\")]", false),
+    ("format(\"{9223372036854775807}\", 1)", true), ("ones([3])[cast(tensor(float(\"nan\")), \"int32\")]", true),
     ("zeros([46341, 46341])", true), ("sum(zeros([0, 9223372036854775807]), axis = 0)", true),
     ("concat([zeros([0, 2147483647]), zeros([0, 2147483647])], axis = 1)", true),
     ("sparse_softmax_cross_entropy(zeros([0, 3000000000]), zeros([0]))", true),

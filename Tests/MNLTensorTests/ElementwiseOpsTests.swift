@@ -102,8 +102,8 @@ final class ElementwiseOpsTests: XCTestCase {
     XCTAssertEqual(quotient.dtype, .float32)
     XCTAssertEqual(quotient.values, [0.5, 1, 1.5])
     let comparison = try binary(.less, i, i)
-    XCTAssertEqual(comparison.dtype, .float32)
-    XCTAssertEqual(comparison.values, [0, 0, 0])
+    XCTAssertEqual(comparison.dtype, .bool)
+    XCTAssertEqual(comparison.integerValues, [0, 0, 0])
   }
 
   func testNaNPropagatesThroughMaximumLikeNumPy() throws {
@@ -159,8 +159,9 @@ final class ElementwiseOpsTests: XCTestCase {
     XCTAssertEqual(unary(.relu, i).dtype, .int32)
     XCTAssertEqual(unary(.relu, i).values, [0, 0, 2])
     XCTAssertEqual(unary(.exp, i).dtype, .float32)
-    let u = try Tensor(shape: [2], values: [3, 200], dtype: .uint8)
-    XCTAssertEqual(unary(.negate, u).dtype, .int32)
+    let u = try Tensor(shape: [2], values: [0, 200], dtype: .uint8)
+    XCTAssertThrowsError(try checkedUnary(.negate, u))  // -200 is not a uint8
+    XCTAssertEqual(try checkedUnary(.negate, i).integerValues, [1, 0, -2])
   }
 
   func testWhereSelectBroadcasts() throws {

@@ -44,6 +44,7 @@ final class FormattingTests: XCTestCase {
     XCTAssertEqual(Tensor(scalar: 3).description, "3.0")
     XCTAssertEqual(Tensor(scalar: 0.1).description, "0.1")
     XCTAssertEqual(Tensor(scalar: 7, dtype: .int32).description, "7")
+    XCTAssertEqual(Tensor(integer: 1, dtype: .bool).description, "true")
     XCTAssertEqual(Tensor(scalar: -.infinity).description, "-inf")
   }
 
@@ -52,7 +53,7 @@ final class FormattingTests: XCTestCase {
     XCTAssertEqual(
       x.description,
       """
-      Tensor[2, 2, 2] i32
+      Tensor[2, 2, 2] i64
       [[[0, 1],
         [2, 3]],
 
@@ -66,7 +67,7 @@ final class FormattingTests: XCTestCase {
     XCTAssertEqual(
       x.description,
       """
-      Tensor[40, 50] i32
+      Tensor[40, 50] i64
       [[   0,    1,    2, ...,   47,   48,   49],
        [  50,   51,   52, ...,   97,   98,   99],
        [ 100,  101,  102, ...,  147,  148,  149],
@@ -76,7 +77,7 @@ final class FormattingTests: XCTestCase {
        [1950, 1951, 1952, ..., 1997, 1998, 1999]]
       """)
     let long = try Tensor.arange(end: 1001)
-    XCTAssertEqual(long.description, "Tensor[1001] i32\n[   0,    1,    2, ...,  998,  999, 1000]")
+    XCTAssertEqual(long.description, "Tensor[1001] i64\n[   0,    1,    2, ...,  998,  999, 1000]")
   }
 
   func testLongRowsWrapAtTheLineWidth() throws {
@@ -90,5 +91,20 @@ final class FormattingTests: XCTestCase {
 
   func testEmptyTensor() {
     XCTAssertEqual(Tensor(shape: [0, 3], repeating: 0).description, "Tensor[0, 3] f32\n[]")
+  }
+}
+
+final class IntegerAndBoolFormattingTests: XCTestCase {
+  func testInt64ExtremesPrintExactly() {
+    let x = Tensor(shape: [2], integers: [.min, .max], dtype: .int64)
+    XCTAssertEqual(x.description, "Tensor[2] i64\n[-9223372036854775808,  9223372036854775807]")
+    XCTAssertEqual(Tensor(integer: 16_777_217).description, "16777217")
+  }
+
+  func testBoolsPrintAsTrueAndFalseInColumns() {
+    let mask = Tensor(shape: [2, 2], integers: [1, 0, 0, 1], dtype: .bool)
+    XCTAssertEqual(mask.description, "Tensor[2, 2] bool\n[[ true, false],\n [false,  true]]")
+    XCTAssertEqual(mask.inlineDescription, "tensor([[ true, false], [false,  true]])")
+    XCTAssertEqual(Tensor(integer: 0, dtype: .bool).description, "false")
   }
 }

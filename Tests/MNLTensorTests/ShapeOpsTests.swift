@@ -73,14 +73,14 @@ final class ShapeOpsTests: XCTestCase {
     let rows = try take(x, indices: Tensor(shape: [3], values: [3, 0, -1], dtype: .int32))
     XCTAssertEqual(rows.shape, [3, 3])
     XCTAssertEqual(rows.values, [9, 10, 11, 0, 1, 2, 9, 10, 11])
-    let columns = try take(x, indices: Tensor(shape: [2, 1], values: [2, 0]), axis: 1)
+    let columns = try take(x, indices: Tensor(shape: [2, 1], values: [2, 0], dtype: .int64), axis: 1)
     XCTAssertEqual(columns.shape, [4, 2, 1])
     XCTAssertEqual(columns.values, [2, 0, 5, 3, 8, 6, 11, 9])
     assertThrowsMessage("index 4 is out of range for axis 0 with size 4 in take") {
-      _ = try take(x, indices: Tensor(shape: [1], values: [4]))
+      _ = try take(x, indices: Tensor(shape: [1], values: [4], dtype: .int64))
     }
     assertThrowsMessage("index -5 is out of range for axis 0 with size 4 in take") {
-      _ = try take(x, indices: Tensor(shape: [1], values: [-5]))
+      _ = try take(x, indices: Tensor(shape: [1], values: [-5], dtype: .int32))
     }
   }
 }

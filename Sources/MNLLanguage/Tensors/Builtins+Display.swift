@@ -63,11 +63,11 @@ extension Builtins {
     if case .list(let l) = ctx[i] {
       return try l.items.map { v in
         if let d = v.asDouble { return d }
-        if let t = try v.tensorArg()?.tensor, let s = t.scalarValue { return Double(s) }
+        if let t = try v.tensorArg()?.tensor, t.count == 1 { return t.doubleValues[0] }
         throw ScriptError("\(ctx.function.name)() expects numbers, found \(v.typeName)")
       }
     }
-    return try ctx.tensor(i).values.map(Double.init)
+    return try ctx.tensor(i).doubleValues
   }
 }
 
@@ -106,7 +106,10 @@ final class ProgressObject: MNLObject {
 private func formatField(_ v: Value) -> String {
   switch v {
   case .float(let d): return formatSignificant(d, digits: 4)
-  case .tensor(let t) where t.count == 1: return formatSignificant(Double(t.scalarValue ?? 0), digits: 4)
+  case .tensor(let t) where t.count == 1:
+    // Integer and bool tensors print exactly (55000, true), floats with 4 significant digits.
+    return t.dtype == .float32
+      ? formatSignificant(Double(t.scalarValue ?? 0), digits: 4) : t.reshaped(unchecked: []).description
   case .string(let s): return s
   default: return v.display()
   }

@@ -6,7 +6,7 @@ extension Builtins {
   static let tensorCreation: [BuiltinFunction] = [
     BuiltinFunction(
       "tensor", [.init("data"), .init("dtype", default: Value.none)],
-      doc: "A tensor from a number or nested list: tensor([[1, 2], [3, 4]]). All-int data gives int32."
+      doc: "A tensor from a number or nested list: tensor([[1, 2], [3, 4]]). All-int data gives int64, all-bool data bool, any float float32."
     ) { ctx in
       // Traced values (inside grad) stay traced: a list of them is stacked on the tape.
       var traced: Variable?
@@ -18,7 +18,7 @@ extension Builtins {
       guard var t = try tensorFromLiteral(ctx[0]) else {
         throw ctx.typeError(0, expected: "a number or a (nested) list of numbers")
       }
-      if case .string = ctx[1] { t = cast(t, to: try ctx.dtype(1)) }
+      if case .string = ctx[1] { t = try cast(t, to: try ctx.dtype(1)) }
       return .tensor(t)
     },
     filled("zeros", "A tensor of zeros with the given shape.") { shape, dtype in try .zeros(shape, dtype: dtype) },
@@ -26,7 +26,13 @@ extension Builtins {
     BuiltinFunction(
       "full", [.init("shape"), .init("value"), .init("dtype", default: .string("float32"))],
       doc: "A tensor with every element equal to value."
-    ) { ctx in .tensor(try .full(try ctx.shape(0), value: try ctx.float(1), dtype: try ctx.dtype(2))) },
+    ) { ctx in
+      let (shape, dtype) = (try ctx.shape(0), try ctx.dtype(2))
+      // An int value stays exact for integer dtypes (a Float would round past 2^24).
+      if case .int(let n) = ctx[1] { return .tensor(try .full(shape, integer: Int64(n), dtype: dtype)) }
+      if case .bool(let b) = ctx[1] { return .tensor(try .full(shape, integer: b ? 1 : 0, dtype: dtype)) }
+      return .tensor(try .full(shape, value: try ctx.float(1), dtype: dtype))
+    },
     BuiltinFunction("zeros_like", [.init("x")], doc: "Zeros with the shape and dtype of x.") { ctx in
       let t = try ctx.tensor(0)
       return .tensor(try .zeros(t.shape, dtype: t.dtype))
@@ -38,12 +44,21 @@ extension Builtins {
     BuiltinFunction(
       "arange", [.init("start"), .init("end", default: Value.none), .init("step", default: .int(1)),
                  .init("dtype", default: Value.none)],
-      doc: "Evenly spaced values in [start, end): arange(5) is [0, 1, 2, 3, 4]."
+      doc: "Evenly spaced values in [start, end): arange(5) is [0, 1, 2, 3, 4] (int64 when all arguments are ints, else float32)."
     ) { ctx in
+      let dtype: DType? = if case .none = ctx[3] { nil } else { try ctx.dtype(3) }
+      let ints: [Int]? =
+        switch (ctx[0], ctx[1], ctx[2]) {
+        case (.int(let end), .none, .int(let step)): [0, end, step]
+        case (.int(let start), .int(let end), .int(let step)): [start, end, step]
+        default: nil
+        }
+      if let ints {
+        return .tensor(try .arange(integerStart: Int64(ints[0]), end: Int64(ints[1]), step: Int64(ints[2]), dtype: dtype))
+      }
       let (start, end): (Float, Float) =
         if case .none = ctx[1] { (0, try ctx.float(0)) } else { (try ctx.float(0), try ctx.float(1)) }
-      let dtype: DType? = if case .none = ctx[3] { nil } else { try ctx.dtype(3) }
-      return .tensor(try .arange(start: start, end: end, step: try ctx.float(2), dtype: dtype))
+      return .tensor(try .arange(start: start, end: end, step: try ctx.float(2), dtype: dtype ?? .float32))
     },
     BuiltinFunction("eye", [.init("n"), .init("dtype", default: .string("float32"))], doc: "The n×n identity matrix.") { ctx in
       .tensor(try .eye(try ctx.int(0), dtype: try ctx.dtype(1)))
@@ -74,11 +89,11 @@ extension Builtins {
       let (shape, low, high) = (try ctx.shape(0), try ctx.float(1), try ctx.float(2))
       return .tensor(try SessionRandom.with { try .randomUniform(shape, low: low, high: high, using: &$0) })
     },
-    BuiltinFunction("permutation", [.init("n")], doc: "A random ordering of 0..n as an int32 tensor.") { ctx in
+    BuiltinFunction("permutation", [.init("n")], doc: "A random ordering of 0..n as an int64 tensor.") { ctx in
       let n = try ctx.int(0)
-      guard n >= 0, n <= exactFloatIntegerLimit else { throw ScriptError("permutation(n) needs 0 <= n <= 2^24") }
+      guard n >= 0, n <= maxElementCount else { throw ScriptError("permutation(n) needs 0 <= n <= \(maxElementCount)") }
       let order = SessionRandom.with { $0.permutation(n) }
-      return .tensor(try Tensor(shape: [n], values: order.map(Float.init), dtype: .int32))
+      return .tensor(Tensor(shape: [n], integers: order.map(Int64.init), dtype: .defaultInteger))
     },
   ]
 

@@ -17,10 +17,22 @@ extension Builtins {
     elementwise("floor", .floor, "Rounds each element down."),
     pairwise("maximum", .maximum, "The larger of a and b, elementwise (with broadcasting)."),
     pairwise("minimum", .minimum, "The smaller of a and b, elementwise (with broadcasting)."),
-    pairwise("equal", .equal, "1 where a == b, else 0 (with broadcasting)."),
+    pairwise("equal", .equal, "true where a == b, else false (a bool tensor; with broadcasting)."),
+    logical("logical_and", .and, "true where both a and b are non-zero (elementwise, with broadcasting)."),
+    logical("logical_or", .or, "true where a or b is non-zero (elementwise, with broadcasting)."),
+    logical("logical_xor", .xor, "true where exactly one of a and b is non-zero (elementwise)."),
+    BuiltinFunction("logical_not", [.init("x")], doc: "true where x is zero (elementwise; a bool tensor).") { ctx in
+      .tensor(logicalNot(try ctx.tensor(0)))
+    },
+    BuiltinFunction(
+      "nonzero", [.init("x")],
+      doc: "The positions of non-zero (true) elements: a list with one int64 tensor per axis, like NumPy."
+    ) { ctx in
+      .list(MNLTensor.nonzero(try ctx.tensor(0)).map(Value.tensor))
+    },
     BuiltinFunction(
       "where", [.init("condition"), .init("a"), .init("b")],
-      doc: "Elements of a where condition is non-zero, else of b (with broadcasting)."
+      doc: "Elements of a where condition is true (non-zero), else of b (with broadcasting)."
     ) { ctx in
       let (c, a, b) = (try ctx.tensorArg(0), try ctx.tensorArg(1), try ctx.tensorArg(2))
       return try tensorOp(
@@ -44,11 +56,11 @@ extension Builtins {
       try MNLTensor.argmin($0, axis: $1, keepDims: $2)
     },
     BuiltinFunction("any", [.init("items")], doc: "True if any element (of a list or tensor) is truthy.") { ctx in
-      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).values.contains { $0 != 0 }) }
+      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).anyNonZero) }
       return try delegate("any", ctx)
     },
     BuiltinFunction("all", [.init("items")], doc: "True if every element (of a list or tensor) is truthy.") { ctx in
-      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).values.allSatisfy { $0 != 0 }) }
+      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).allNonZero) }
       return try delegate("all", ctx)
     },
   ]
@@ -75,7 +87,13 @@ extension Builtins {
         }
       default: break
       }
-      return try tensorOp([try ctx.tensorArg(0)], plain: { unary(op, $0[0]) }, traced: { try MNLAutodiff.unary(op, $0[0]) })
+      return try tensorOp([try ctx.tensorArg(0)], plain: { try checkedUnary(op, $0[0]) }, traced: { try MNLAutodiff.unary(op, $0[0]) })
+    }
+  }
+
+  private static func logical(_ name: String, _ op: LogicalOp, _ doc: String) -> BuiltinFunction {
+    BuiltinFunction(name, [.init("a"), .init("b")], doc: doc) { ctx in
+      .tensor(try MNLTensor.logical(op, try ctx.tensor(0), try ctx.tensor(1)))
     }
   }
 

@@ -52,9 +52,12 @@ extension Builtins {
     BuiltinFunction("l2_loss", [.init("x")], doc: "sum(x²) / 2, as TensorFlow's tf.nn.l2_loss.") { ctx in
       try tensorOp([try ctx.tensorArg(0)], plain: { l2Loss($0[0]) }, traced: { try MNLAutodiff.l2Loss($0[0]) })
     },
-    BuiltinFunction("cast", [.init("x"), .init("dtype")], doc: "Converts elements to dtype (\"float32\", \"int32\", \"uint8\").") { ctx in
+    BuiltinFunction(
+      "cast", [.init("x"), .init("dtype")],
+      doc: "Converts elements to dtype (\"float32\", \"int64\", \"int32\", \"uint8\", \"bool\"); floats truncate toward zero, values that do not fit are errors, bool means non-zero."
+    ) { ctx in
       let dtype = try ctx.dtype(1)
-      return try tensorOp([try ctx.tensorArg(0)], plain: { cast($0[0], to: dtype) }, traced: { try MNLAutodiff.cast($0[0], to: dtype) })
+      return try tensorOp([try ctx.tensorArg(0)], plain: { try cast($0[0], to: dtype) }, traced: { try MNLAutodiff.cast($0[0], to: dtype) })
     },
     BuiltinFunction("accuracy", [.init("logits"), .init("labels")], doc: "Fraction of rows whose argmax equals the label.") { ctx in
       let (logits, labels) = (try ctx.tensor(0), try ctx.tensor(1))
@@ -62,7 +65,10 @@ extension Builtins {
       guard predicted.shape == labels.shape else {
         throw TensorError.shapeMismatch("accuracy", logits.shape, labels.shape, infix: "vs labels")
       }
-      let hits = try reduce(.mean, try binary(.equal, predicted, cast(labels, to: .int32)))
+      guard labels.dtype.isInteger || labels.count == 0 else {
+        throw ScriptError("accuracy() needs integer labels, got \(labels.dtype.withArticle) tensor")
+      }
+      let hits = try reduce(.mean, try binary(.equal, predicted, labels))
       return .float(Double(hits.scalarValue ?? 0))
     },
   ]
@@ -112,7 +118,9 @@ extension Builtins {
       let axis = try ctx.int(2)
       let indices = try ctx.tensor(1)
       guard indices.dtype.isInteger || indices.count == 0 else {
-        throw ScriptError("take() needs integer indices; use cast(indices, \"int32\")")
+        throw ScriptError(
+          "take() needs integer indices, got \(indices.dtype.withArticle) tensor",
+          note: indices.dtype == .bool ? "a bool tensor is a mask: use x[mask]" : "cast(indices, \"int64\") converts whole-number floats")
       }
       return try tensorOp(
         [try ctx.tensorArg(0), .plain(indices)], plain: { try take($0[0], indices: $0[1], axis: axis) },

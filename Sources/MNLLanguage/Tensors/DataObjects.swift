@@ -2,7 +2,7 @@ import MNLData
 import MNLTensor
 
 /// A split of an image data set (train / validation / test) as a script object:
-/// `split.count`, `split.images` ([n, 784] float32 in [0, 1]), `split.labels` ([n] int32).
+/// `split.count`, `split.images` ([n, 784] float32 in [0, 1]), `split.labels` ([n] int64).
 /// Images stay bytes in memory; floats are made per batch, and once for `images`.
 final class DataSplitObject: MNLObject {
   let split: DataSplit

@@ -6,7 +6,11 @@ import MNLTensor
 struct TensorExtension: ValueExtension {
   func binary(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws -> Value? {
     guard lhs.isTensorLike || rhs.isTensorLike else { return nil }
-    guard let a = try lhs.tensorArg(), let b = try rhs.tensorArg() else { return nil }
+    guard var a = try lhs.tensorArg(), var b = try rhs.tensorArg() else { return nil }
+    // A script number beside a tensor is a "weak" scalar (NumPy's NEP 50): it takes the
+    // tensor's dtype, so int32 tensor + 1 stays int32.
+    if !lhs.isTensorLike, let weak = try weakScalar(lhs, beside: b.tensor.dtype, op) { a = .plain(weak) }
+    if !rhs.isTensorLike, let weak = try weakScalar(rhs, beside: a.tensor.dtype, op) { b = .plain(weak) }
     if op == .modulo, a.isTraced || b.isTraced {
       // x − floor(x / y)·y: the floor is piecewise constant, the rest is recorded.
       let (x, y) = (a.variable, b.variable)
@@ -17,11 +21,9 @@ struct TensorExtension: ValueExtension {
     case .matmul:
       return try tensorOp([a, b], plain: { try matmul($0[0], $0[1]) }, traced: { try MNLAutodiff.matmul($0[0], $0[1]) })
     case .floorDivide:
-      return .tensor(MNLTensor.unary(.floor, try MNLTensor.binary(.divide, a.tensor, b.tensor)))
+      return .tensor(try floorDivision(.floorDivide, a.tensor, b.tensor))
     case .modulo:
-      let (x, y) = (a.tensor, b.tensor)
-      let quotient = MNLTensor.unary(.floor, try MNLTensor.binary(.divide, x, y))
-      return .tensor(try MNLTensor.binary(.subtract, x, try MNLTensor.binary(.multiply, quotient, y)))
+      return .tensor(try floorDivision(.modulo, a.tensor, b.tensor))
     case .contains:
       return nil
     default:
@@ -29,6 +31,24 @@ struct TensorExtension: ValueExtension {
       return try MNLLanguage.tensorOp(
         [a, b], plain: { try MNLTensor.binary(tensorOp, $0[0], $0[1]) },
         traced: { try MNLAutodiff.binary(tensorOp, $0[0], $0[1]) })
+    }
+  }
+
+  /// The tensor a script int or float stands for beside a tensor of `dtype`; nil for lists
+  /// and bools, which convert as ordinary tensors.
+  private func weakScalar(_ value: Value, beside dtype: DType, _ op: BinaryOperator) throws -> Tensor? {
+    switch value {
+    case .int(let n):
+      let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+      let scalarType = try dtype.dtypeForWeakInteger(Int64(n), comparison: comparison, op: op.rawValue)
+      return scalarType == .float32 ? Tensor(scalar: Float(n)) : Tensor(integer: Int64(n), dtype: scalarType)
+    case .float(let d):
+      // Compared with integers, a whole float compares exactly as an int64 (16777217.0 would
+      // round to 16777216 as a Float32).
+      let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+      if comparison, dtype != .float32, let whole = exactInt(d) { return Tensor(integer: Int64(whole)) }
+      return Tensor(scalar: Float(d))
+    default: return nil
     }
   }
 
@@ -43,17 +63,27 @@ struct TensorExtension: ValueExtension {
     switch op {
     case .plus: return operand
     case .negate:
-      return try tensorOp([x], plain: { MNLTensor.unary(.negate, $0[0]) }, traced: { try MNLAutodiff.unary(.negate, $0[0]) })
+      return try tensorOp([x], plain: { try checkedUnary(.negate, $0[0]) }, traced: { try MNLAutodiff.unary(.negate, $0[0]) })
     }
   }
 
   func index(_ base: Value, _ indices: [IndexValue]) throws -> Value? {
     guard base.isTensorLike, let x = try base.tensorArg() else { return nil }
-    // x[list] / x[int tensor]: gather rows, like NumPy's integer-array indexing on axis 0.
-    if indices.count == 1, case .single(let i) = indices[0], let rows = try gatherIndices(i) {
-      return try tensorOp(
-        [x, .plain(rows)], plain: { try take($0[0], indices: $0[1], axis: 0) },
-        traced: { try MNLAutodiff.take($0[0], indices: $0[1], axis: 0) })
+    // x[int list / int tensor]: gather rows, like NumPy's integer-array indexing on axis 0.
+    // x[bool tensor]: a mask over x's shape (or its leading axes) selects elements (rows).
+    if indices.count == 1, case .single(let i) = indices[0], let array = try arrayIndex(i) {
+      switch array {
+      case .gather(let rows):
+        return try tensorOp(
+          [x, .plain(rows)], plain: { try take($0[0], indices: $0[1], axis: 0) },
+          traced: { try MNLAutodiff.take($0[0], indices: $0[1], axis: 0) })
+      case .mask(let mask):
+        let positions = try maskPositions(mask, for: x.tensor)
+        let rowsShape = maskRowsShape(x.tensor, maskRank: mask.rank)
+        return try tensorOp(
+          [x, .plain(positions)], plain: { try take($0[0].reshaped(unchecked: rowsShape), indices: $0[1], axis: 0) },
+          traced: { try MNLAutodiff.take($0[0].reshaped(rowsShape), indices: $0[1], axis: 0) })
+      }
     }
     let specs = try indices.map(indexSpec)
     return try tensorOp([x], plain: { try $0[0].indexed(specs) }, traced: { try $0[0].indexed(specs) })
@@ -63,6 +93,30 @@ struct TensorExtension: ValueExtension {
     guard base.isTensorLike, let target = try base.tensorArg() else { return false }
     guard let value = try newValue.tensorArg() else {
       throw ScriptError("cannot assign \(newValue.typeName) into a tensor")
+    }
+    if indices.count == 1, case .single(let i) = indices[0], let array = try arrayIndex(i) {
+      guard case .mask(let mask) = array else {
+        throw ScriptError(
+          "assigning through an index list (x[[i, j]] = v) is not supported",
+          note: "assign rows one at a time, or use a bool mask: x[mask] = v")
+      }
+      if target.isTraced || value.isTraced {
+        // Inside grad, x[mask] = v with one value v is where(mask, v, x), recorded.
+        guard value.tensor.count == 1, mask.shape == target.tensor.shape else {
+          throw ScriptError(
+            "inside grad, x[mask] = v needs one value v and a mask of x's shape",
+            note: "write where(mask, v, x) to choose elementwise")
+        }
+        base = .wrap(
+          try MNLAutodiff.whereSelect(
+            Variable(constant: mask), value.variable.reshaped([]), target.variable))
+        return true
+      }
+      guard case .tensor(var plain) = base else { return false }
+      base = .none
+      defer { base = .tensor(plain) }
+      try plain.assign(mask: mask, value.tensor)
+      return true
     }
     let specs = try indices.map(indexSpec)
     if target.isTraced || value.isTraced {
@@ -112,7 +166,7 @@ struct TensorExtension: ValueExtension {
     guard let v = t.scalarValue else {
       throw ScriptError(
         "the truth value of a tensor with \(t.count) elements is ambiguous",
-        note: "use any(x) or all(x), or compare a reduction such as sum(x) > 0")
+        note: "use any(x) or all(x); for elementwise logic use logical_and, logical_or, logical_not")
     }
     return v != 0
   }
@@ -141,10 +195,11 @@ struct TensorExtension: ValueExtension {
     }
     switch type {
     case "int":
+      if t.dtype != .float32 { return .int(Int(t.integerElement(0))) }
       guard let i = Int(exactly: v.rounded(.towardZero)) else { throw ScriptError("cannot convert \(v) to int") }
       return .int(i)
-    case "float": return .float(Double(v))
-    case "bool": return .bool(v != 0)
+    case "float": return .float(t.dtype == .float32 ? Double(v) : Double(t.integerElement(0)))
+    case "bool": return .bool(t.dtype == .float32 ? v != 0 : t.integerElement(0) != 0)
     default: return nil
     }
   }
@@ -159,26 +214,42 @@ private func indexSpec(_ index: IndexValue) throws -> IndexSpec {
   case .single(.int(let i)): return .index(i)
   case .single(.none): return .newAxis
   case .single(let v):
-    if let t = try v.tensorArg()?.tensor, t.count == 1, t.dtype.isInteger, let f = t.scalarValue,
-      let i = Int(exactly: f)
-    {
-      return .index(i)
+    if let t = try v.tensorArg()?.tensor, t.count == 1, t.isScalar, t.dtype.isInteger {
+      return .index(Int(t.integerElement(0)))
     }
-    throw ScriptError("tensor indices must be ints or slices, not \(v.typeName)")
+    throw ScriptError(
+      "tensor indices must be ints, slices, int arrays (to gather) or bool masks, not \(describeIndex(v))")
   }
 }
 
-/// An index list for gathering: a list of ints or an int tensor with at least one dimension.
-private func gatherIndices(_ v: Value) throws -> Tensor? {
+private func describeIndex(_ v: Value) -> String {
+  if let t = try? v.tensorArg()?.tensor { return "a \(t.dtype.rawValue) tensor of shape \(formatShape(t.shape))" }
+  return v.typeName
+}
+
+/// An array used as an index: integers gather rows, bools mask.
+private enum ArrayIndex {
+  case gather(Tensor)
+  case mask(Tensor)
+}
+
+/// `x[list]` or `x[tensor]` with at least one dimension: int arrays gather, bool arrays mask,
+/// float arrays are an error (they would need rounding to mean anything).
+private func arrayIndex(_ v: Value) throws -> ArrayIndex? {
+  let t: Tensor
   switch v {
   case .list:
-    guard let t = try tensorFromLiteral(v), t.dtype.isInteger || t.count == 0 else {
-      throw ScriptError("a list used as an index must hold ints")
+    guard let literal = try? tensorFromLiteral(v) else {
+      throw ScriptError("a list used as an index must hold ints (to gather) or bools (a mask)")
     }
-    return cast(t, to: .int32)
-  case .tensor(let t) where t.rank >= 1:
-    guard t.dtype.isInteger else { throw ScriptError("a tensor used as an index must have an integer dtype; use cast(x, \"int32\")") }
-    return t
+    t = literal
+  case .tensor(let tensor) where tensor.rank >= 1: t = tensor
   default: return nil
   }
+  if t.count == 0 { return .gather(Tensor(shape: t.shape, integers: [], dtype: .defaultInteger)) }
+  if t.dtype.isInteger { return .gather(t) }
+  if t.dtype == .bool { return .mask(t) }
+  throw ScriptError(
+    "cannot index with a float32 \(v.typeName): integer arrays gather, bool arrays mask",
+    note: "for a mask compare instead (x[x > 0]); cast(i, \"int64\") truncates floats to integer indices")
 }

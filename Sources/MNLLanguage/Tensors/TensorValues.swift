@@ -43,7 +43,8 @@ enum TensorArg {
 
 extension Value {
   /// The tensor operand this value stands for, or nil for values that are not tensor-like.
-  /// Numbers become 0-d tensors (ints as int32), nested lists of numbers become tensors.
+  /// Numbers become 0-d tensors (ints as int64, bools as bool), nested lists of numbers
+  /// become tensors.
   func tensorArg() throws -> TensorArg? {
     switch self {
     case .tensor(let t): return .plain(t)
@@ -67,60 +68,85 @@ extension Value {
   }
 }
 
-/// Largest integer a Float32 holds exactly; int tensors are exact up to here.
-let exactFloatIntegerLimit = 16_777_216
-
 /// Numbers, bools and (nested, rectangular) lists of them as a tensor; nil for other values.
-/// All-integer input gives an int32 tensor (like NumPy's integer arrays); any float gives float32.
+/// Like NumPy: all-bool data gives bool, ints (and bools) give the default integer dtype,
+/// int64, exactly; any float gives float32. 0-d tensors inside a list promote with the rest.
 func tensorFromLiteral(_ value: Value) throws -> Tensor? {
   switch value {
-  case .int(let i):
-    return Tensor(scalar: Float(i), dtype: i.magnitude <= UInt(exactFloatIntegerLimit) ? .int32 : .float32)
+  case .int(let i): return Tensor(integer: Int64(i))
   case .float(let d): return Tensor(scalar: Float(d))
-  case .bool(let b): return Tensor(scalar: b ? 1 : 0, dtype: .int32)
+  case .bool(let b): return Tensor(integer: b ? 1 : 0, dtype: .bool)
   case .tensor(let t): return t
   case .list:
     var shape: [Int] = []
-    var values: [Float] = []
-    var allIntegers = true
-    try flatten(value, depth: 0, shape: &shape, into: &values, allIntegers: &allIntegers)
-    return try Tensor(shape: shape, values: values, dtype: allIntegers ? .int32 : .float32)
+    var elements: [LiteralElement] = []
+    try flatten(value, depth: 0, shape: &shape, into: &elements)
+    // An empty list has no elements to decide: float32, like NumPy's float default.
+    let dtype = elements.isEmpty ? .float32 : elements.reduce(DType.bool) { DType.promoted($0, $1.dtype) }
+    if dtype == .float32 {
+      return try Tensor(shape: shape, values: elements.map(\.float), dtype: .float32)
+    }
+    return Tensor(shape: shape, integers: elements.map(\.integer), dtype: dtype)
   default: return nil
+  }
+}
+
+/// One number of a literal list, kept exact until the list's dtype is known.
+private enum LiteralElement {
+  case integer(Int64, DType)
+  case float(Float)
+
+  var dtype: DType {
+    switch self {
+    case .integer(_, let dtype): dtype
+    case .float: .float32
+    }
+  }
+
+  var integer: Int64 {
+    switch self {
+    case .integer(let v, _): v
+    case .float(let f): Int64(exactly: f) ?? 0  // not reached: a float makes the whole list float32
+    }
+  }
+
+  var float: Float {
+    switch self {
+    case .integer(let v, _): Float(v)
+    case .float(let f): f
+    }
   }
 }
 
 /// Appends the numbers of a nested list in row-major order, checking that it is rectangular.
 private func flatten(
-  _ value: Value, depth: Int, shape: inout [Int], into values: inout [Float], allIntegers: inout Bool
+  _ value: Value, depth: Int, shape: inout [Int], into elements: inout [LiteralElement]
 ) throws {
   guard depth < 32 else { throw ScriptError("tensor(): list nested too deeply") }
   switch value {
   case .list(let list):
     if depth == shape.count {
       // A number already seen at a shallower depth means rows of different ranks.
-      if !values.isEmpty { throw ragged() }
+      if !elements.isEmpty { throw ragged() }
       shape.append(list.items.count)
     } else if depth > shape.count || shape[depth] != list.items.count {
       throw ragged()
     }
     for item in list.items {
-      try flatten(item, depth: depth + 1, shape: &shape, into: &values, allIntegers: &allIntegers)
+      try flatten(item, depth: depth + 1, shape: &shape, into: &elements)
     }
   case .int(let i):
     guard depth == shape.count else { throw ragged() }
-    if i.magnitude > UInt(exactFloatIntegerLimit) { allIntegers = false }
-    values.append(Float(i))
+    elements.append(.integer(Int64(i), .defaultInteger))
   case .float(let d):
     guard depth == shape.count else { throw ragged() }
-    allIntegers = false
-    values.append(Float(d))
+    elements.append(.float(Float(d)))
   case .bool(let b):
     guard depth == shape.count else { throw ragged() }
-    values.append(b ? 1 : 0)
+    elements.append(.integer(b ? 1 : 0, .bool))
   case .tensor(let t) where t.count == 1 && t.isScalar:
     guard depth == shape.count else { throw ragged() }
-    if t.dtype == .float32 { allIntegers = false }
-    values.append(t.storage.pointer[0])
+    elements.append(t.dtype == .float32 ? .float(t.storage.pointer[0]) : .integer(t.integerElement(0), t.dtype))
   default:
     throw ScriptError("tensor() expects numbers or nested lists of numbers, found \(value.typeName)")
   }
@@ -153,7 +179,7 @@ extension CallContext {
         }
         return n
       }
-    case .tensor(let t) where t.rank <= 1 && t.dtype.isInteger: shape = t.values.map { Int($0) }
+    case .tensor(let t) where t.rank <= 1 && t.dtype.isInteger: shape = t.integerValues.map { Int($0) }
     default: throw typeError(i, expected: "a shape (a list of ints)")
     }
     return shape
@@ -188,7 +214,7 @@ extension CallContext {
   func dtype(_ i: Int) throws -> DType {
     let name = try string(i)
     guard let dtype = DType(name: name) else {
-      throw ScriptError("unknown dtype '\(name)'; expected float32, int32 or uint8")
+      throw ScriptError("unknown dtype '\(name)'; expected \(DType.namesForMessages)")
     }
     return dtype
   }
