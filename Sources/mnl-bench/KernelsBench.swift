@@ -25,6 +25,7 @@ struct KernelsBench: ParsableCommand {
   }
 
   func run() throws {
+    try BenchSetup.start()
     let shapes = BenchShape.trainingShapes
     let peak = PeakEstimate.read()
     let numpy = noNumpy ? nil : NumPyRunner.detect()

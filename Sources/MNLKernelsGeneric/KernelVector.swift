@@ -1,0 +1,106 @@
+/// The SIMD vector a kernel set is specialised for: SIMD4<Float> (SSE2 / NEON baseline),
+/// SIMD8<Float> (AVX2 ymm) or SIMD16<Float> (AVX-512 zmm). Every kernel in this module is
+/// generic over it and `@inlinable`, so the code is compiled where it is specialised — in
+/// the per-ISA targets, each with its own `-target-cpu` — and never with this module's
+/// (baseline) flags on a hot path.
+public protocol KernelVector: SIMD where Scalar == Float {
+  /// The same number of Int32 lanes (bit patterns for exp/log).
+  associatedtype Bits: SIMD where Bits.Scalar == Int32
+  /// The same number of UInt8 lanes (pixel bytes).
+  associatedtype Bytes: SIMD where Bytes.Scalar == UInt8
+  /// Zero-extends bytes to Int32 lanes (the stdlib's conversion is per concrete SIMD type).
+  static func widen(_ bytes: Bytes) -> Bits
+}
+
+extension SIMD4: KernelVector where Scalar == Float {
+  public typealias Bits = SIMD4<Int32>
+  public typealias Bytes = SIMD4<UInt8>
+  @inlinable @inline(__always)
+  public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
+}
+
+extension SIMD8: KernelVector where Scalar == Float {
+  public typealias Bits = SIMD8<Int32>
+  public typealias Bytes = SIMD8<UInt8>
+  @inlinable @inline(__always)
+  public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
+}
+
+extension SIMD16: KernelVector where Scalar == Float {
+  public typealias Bits = SIMD16<Int32>
+  public typealias Bytes = SIMD16<UInt8>
+  @inlinable @inline(__always)
+  public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
+}
+
+extension KernelVector {
+  /// Lanes per vector, a compile-time constant once specialised.
+  @inlinable @inline(__always)
+  public static var lanes: Int { MemoryLayout<Self>.size / MemoryLayout<Float>.size }
+
+  /// Unaligned load of `lanes` floats.
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float>) -> Self {
+    UnsafeRawPointer(p).loadUnaligned(as: Self.self)
+  }
+
+  /// Unaligned store of `lanes` floats.
+  @inlinable @inline(__always)
+  public func store(_ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
+  }
+
+  /// Lane-wise min/max as compare-and-blend. (`clamped` and `pointwiseMin` are not lowered to
+  /// vector instructions and cost ~10x more; measured.) A NaN in `self` is kept.
+  @inlinable @inline(__always)
+  public func lanewiseMin(_ b: Self) -> Self { replacing(with: b, where: b .< self) }
+
+  @inlinable @inline(__always)
+  public func lanewiseMax(_ b: Self) -> Self { replacing(with: b, where: b .> self) }
+}
+
+/// An instruction set as the kernels see it: the vector they work in and whether a
+/// multiply-add may be fused. Without FMA hardware (the x86-64 baseline) `addingProduct`
+/// becomes a libm `fmaf` call per lane, ~100x slower than a multiply and an add, so the
+/// baseline rounds twice instead — results differ from the FMA paths at rounding level.
+public protocol KernelTarget {
+  associatedtype Vector: KernelVector
+  static var fusesMultiplyAdd: Bool { get }
+}
+
+extension KernelTarget {
+  /// acc + a·b, fused when the target has FMA.
+  @inlinable @inline(__always)
+  public static func madd<W: SIMD>(_ acc: W, _ a: W, _ b: W) -> W where W.Scalar == Float {
+    fusesMultiplyAdd ? acc.addingProduct(a, b) : acc + a * b
+  }
+
+  @inlinable @inline(__always)
+  public static func madd(_ acc: Float, _ a: Float, _ b: Float) -> Float {
+    fusesMultiplyAdd ? acc.addingProduct(a, b) : acc + a * b
+  }
+}
+
+/// SSE2 on x86-64 (any x86-64 CPU) and NEON elsewhere: 4 lanes, 16 registers.
+public enum BaselineTarget: KernelTarget {
+  public typealias Vector = SIMD4<Float>
+  @inlinable public static var fusesMultiplyAdd: Bool {
+    #if arch(x86_64)
+      false
+    #else
+      true  // aarch64 always has fused multiply-add (NEON fmla).
+    #endif
+  }
+}
+
+/// AVX2 + FMA (Haswell, Zen): 8 lanes, 16 ymm registers.
+public enum AVX2Target: KernelTarget {
+  public typealias Vector = SIMD8<Float>
+  @inlinable public static var fusesMultiplyAdd: Bool { true }
+}
+
+/// AVX-512 F/BW/DQ/VL (Skylake-X, Sapphire Rapids, Zen 4): 16 lanes, 32 zmm registers.
+public enum AVX512Target: KernelTarget {
+  public typealias Vector = SIMD16<Float>
+  @inlinable public static var fusesMultiplyAdd: Bool { true }
+}
