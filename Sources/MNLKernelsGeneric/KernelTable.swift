@@ -29,6 +29,8 @@ public struct KernelTable: Sendable {
   public let isa: KernelISA
   /// Floats per vector register.
   public let lanes: Int
+  /// Whether multiply-adds are fused (one rounding); the x86-64 baseline rounds twice.
+  public let fusesMultiplyAdd: Bool
   /// Micro-tile columns of the blocked GEMM (row granule of threads splitting columns).
   public let gemmColumns: Int
   /// Whether a product takes the narrow (dot-product) GEMM path: (transA, n, k).
@@ -71,6 +73,7 @@ public struct KernelTable: Sendable {
     typealias S = SoftmaxKernels<T>
     self.isa = isa
     lanes = T.Vector.lanes
+    fusesMultiplyAdd = T.fusesMultiplyAdd
     gemmColumns = GEMMBlocking.nr(T.self)
     gemmIsNarrow = { GEMMNarrow<T>.applies(transA: $0, n: $1, k: $2) }
     gemm = { GEMMDriver<T>.run($0, workspace: $1) }

@@ -3,7 +3,7 @@
 /// generic over it and `@inlinable`, so the code is compiled where it is specialised — in
 /// the per-ISA targets, each with its own `-target-cpu` — and never with this module's
 /// (baseline) flags on a hot path.
-public protocol KernelVector: SIMD where Scalar == Float {
+public protocol KernelVector: SIMD, SendableMetatype where Scalar == Float {
   /// The same number of Int32 lanes (bit patterns for exp/log).
   associatedtype Bits: SIMD where Bits.Scalar == Int32
   /// The same number of UInt8 lanes (pixel bytes).
@@ -29,8 +29,13 @@ extension SIMD8: KernelVector where Scalar == Float {
 extension SIMD16: KernelVector where Scalar == Float {
   public typealias Bits = SIMD16<Int32>
   public typealias Bytes = SIMD16<UInt8>
+  /// In halves: the 16-lane conversion is not specialised inline (a call per vector).
   @inlinable @inline(__always)
-  public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
+  public static func widen(_ bytes: Bytes) -> Bits {
+    Bits(
+      lowHalf: SIMD8<Int32>(truncatingIfNeeded: bytes.lowHalf),
+      highHalf: SIMD8<Int32>(truncatingIfNeeded: bytes.highHalf))
+  }
 }
 
 extension KernelVector {
@@ -63,7 +68,7 @@ extension KernelVector {
 /// multiply-add may be fused. Without FMA hardware (the x86-64 baseline) `addingProduct`
 /// becomes a libm `fmaf` call per lane, ~100x slower than a multiply and an add, so the
 /// baseline rounds twice instead — results differ from the FMA paths at rounding level.
-public protocol KernelTarget {
+public protocol KernelTarget: SendableMetatype {
   associatedtype Vector: KernelVector
   static var fusesMultiplyAdd: Bool { get }
 }

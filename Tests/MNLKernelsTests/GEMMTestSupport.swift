@@ -78,8 +78,8 @@ struct GEMMFixture {
     return values
   }
 
-  /// Runs the optimised kernel (or, with `reference`, the triple loop) on a copy of C.
-  func run(reference: Bool = false, threads: Int? = nil) -> [Float] {
+  /// Runs the optimised kernel of one path (or, with `reference`, the triple loop) on a copy of C.
+  func run(reference: Bool = false, threads: Int? = nil, kernels: KernelTable = .active) -> [Float] {
     var out = c
     let s = spec
     a.withUnsafeBufferPointer { a in
@@ -99,7 +99,7 @@ struct GEMMFixture {
               GEMM.sgemm(
                 transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: s.alpha,
                 a: ap, lda: lda, b: bp, ldb: ldb, beta: s.beta, c: cp, ldc: ldc,
-                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads)
+                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads, kernels: kernels)
             }
           }
         }
@@ -146,16 +146,28 @@ struct GEMMFixture {
 }
 
 extension XCTestCase {
-  /// Checks the kernel against the reference within the accumulation bound, and that C's
-  /// padding is untouched. Returns the kernel's result for further comparisons.
+  /// Checks the kernel of every path the CPU supports against the reference within the
+  /// accumulation bound, and that C's padding is untouched. Returns the active path's result
+  /// for further comparisons.
   @discardableResult
   func assertMatchesReference(
     _ spec: GEMMCase, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line
   ) -> [Float] {
     let fixture = GEMMFixture(spec, seed: seed)
-    let got = fixture.run()
     let expected = fixture.run(reference: true)
     let bounds = fixture.tolerances()
+    for kernels in KernelPaths.all {
+      let got = fixture.run(kernels: kernels)
+      assertWithinBounds(got, expected, bounds, fixture, "\(kernels.isa) \(spec)", file, line)
+    }
+    return fixture.run()
+  }
+
+  func assertWithinBounds(
+    _ got: [Float], _ expected: [Float], _ bounds: [Float], _ fixture: GEMMFixture,
+    _ label: String, _ file: StaticString, _ line: UInt
+  ) {
+    let spec = fixture.spec
     var failures = 0
     for i in 0..<spec.m {
       for j in 0..<spec.n {
@@ -163,19 +175,18 @@ extension XCTestCase {
         let ok = abs(got[index] - expected[index]) <= bounds[index]
         if !ok && failures < 3 {
           XCTFail(
-            "\(spec): C[\(i), \(j)] = \(got[index]), expected \(expected[index]) ± \(bounds[index])",
+            "\(label): C[\(i), \(j)] = \(got[index]), expected \(expected[index]) ± \(bounds[index])",
             file: file, line: line)
         }
         if !ok { failures += 1 }
       }
       for j in spec.n..<fixture.ldc where got[i * fixture.ldc + j] != GEMMFixture.cSentinel {
-        XCTFail("\(spec): padding C[\(i), \(j)] was overwritten", file: file, line: line)
-        return got
+        XCTFail("\(label): padding C[\(i), \(j)] was overwritten", file: file, line: line)
+        return
       }
     }
     if failures > 3 {
-      XCTFail("\(spec): \(failures) elements wrong in all", file: file, line: line)
+      XCTFail("\(label): \(failures) elements wrong in all", file: file, line: line)
     }
-    return got
   }
 }

@@ -1,6 +1,8 @@
 import XCTest
 
 @testable import MNLKernels
+import MNLInterrupt
+import MNLKernelsGeneric
 
 final class GEMMTests: XCTestCase {
   static let awkwardSizes = [1, 3, 7, 17, 33, 257, 785]
@@ -78,20 +80,35 @@ final class GEMMTests: XCTestCase {
     }
   }
 
-  /// n < 16 with A not transposed takes the dot-product path (GEMMNarrow).
+  /// n narrower than a panel (2 vectors) with A not transposed takes the dot-product path
+  /// (GEMMNarrow): below 32 columns with AVX-512, 16 with AVX2, 8 on the baseline.
   func testNarrowOutputsEveryWidth() {
-    for n in 1..<16 {
+    for n in 1..<32 {
       for transB in [false, true] {
         let spec = GEMMCase(
           transB: transB, m: 9, n: n, k: 43, alpha: 0.75, beta: n % 2 == 0 ? 0 : 0.5,
           padA: 2, padB: 1, padC: 3, bias: n % 3 != 0, relu: n % 4 == 1)
-        XCTAssertTrue(
-          GEMMNarrow.applies(transA: false, n: n, k: spec.k), "\(spec) should take the narrow path")
+        for kernels in KernelPaths.all {
+          XCTAssertEqual(
+            kernels.gemmIsNarrow(false, n, spec.k), n < kernels.gemmColumns,
+            "\(kernels.isa) \(spec): narrow path iff n < \(kernels.gemmColumns)")
+        }
         assertMatchesReference(spec)
       }
     }
     assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true, threads: 2))
     assertMatchesReference(GEMMCase(m: 1, n: 15, k: 16, beta: 1))
+  }
+
+  /// Every n around the panel widths of all paths (8, 16, 32 columns) and the narrow-path
+  /// threshold, so each path's full, thin (≤ 4, ≤ one vector) and padded edge tiles run.
+  func testEveryWidthAroundThePanels() {
+    for (tA, tB) in Self.transposes {
+      for n in 1...70 {
+        assertMatchesReference(
+          GEMMCase(transA: tA, transB: tB, m: 13, n: n, k: 19, beta: 0.5, bias: true))
+      }
+    }
   }
 
   func testManyColumnBlocks() {
@@ -100,7 +117,7 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(transB: true, m: 13, n: 8200, k: 3))
   }
 
-  func testTwoThreadsMatchOneThreadBitForBit() {
+  func testThreadCountsMatchOneThreadBitForBit() {
     let shapes = [
       (200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784), (1000, 37, 20),
       (37, 1000, 20),
@@ -110,9 +127,15 @@ final class GEMMTests: XCTestCase {
         let spec = GEMMCase(
           transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.3, beta: 0.3, padC: 2,
           bias: true, relu: true, threads: 2)
-        let two = assertMatchesReference(spec)
-        let one = GEMMFixture(spec, seed: 1).run(threads: 1)
-        XCTAssertEqual(one, two, "\(spec): one and two threads differ")
+        assertMatchesReference(spec)
+        for kernels in KernelPaths.all {
+          let fixture = GEMMFixture(spec, seed: 1)
+          let one = fixture.run(threads: 1, kernels: kernels)
+          let two = fixture.run(threads: 2, kernels: kernels)
+          let five = fixture.run(threads: 5, kernels: kernels)
+          XCTAssertEqual(one, two, "\(kernels.isa) \(spec): one and two threads differ")
+          XCTAssertEqual(one, five, "\(kernels.isa) \(spec): one and five threads differ")
+        }
       }
     }
   }
@@ -122,15 +145,15 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(m: 3, n: 5, k: 7, threads: 0))
   }
 
-  func testThreadPlanCoversCOnceWithAtMostTwoWorkers() {
+  func testThreadPlanCoversCOnceWithAtMostTheThreadsAllowed() {
     let a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     defer { a.deallocate() }
     for (m, n, threads) in [(5000, 500, 0), (100, 500, 0), (100, 500, 2), (3, 5, 2), (512, 512, 8)] {
       let op = GEMMOperands(
         transA: false, transB: false, m: m, n: n, k: 100, alpha: 1, beta: 0, a: a, lda: 100,
         b: a, ldb: n, c: a, ldc: n, bias: nil, relu: false, narrow: false)
-      let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
-      XCTAssertLessThanOrEqual(workers, 2)
+      let (workers, slabs) = GEMMThreading.plan(op, threads: threads, columnGranule: 16)
+      XCTAssertLessThanOrEqual(workers, threads == 0 ? Parallelism.threads : threads)
       XCTAssertLessThanOrEqual(workers, slabs.count)
       let splitRows = slabs.allSatisfy { $0.n == n }
       let covered = slabs.map { splitRows ? $0.m : $0.n }.reduce(0, +)
@@ -144,7 +167,7 @@ final class GEMMTests: XCTestCase {
     let small = GEMMOperands(
       transA: false, transB: false, m: 3, n: 5, k: 7, alpha: 1, beta: 0, a: a, lda: 7, b: a,
       ldb: 5, c: a, ldc: 5, bias: nil, relu: false, narrow: false)
-    XCTAssertEqual(GEMMThreading.plan(small, threads: 0).workers, 1)
+    XCTAssertEqual(GEMMThreading.plan(small, threads: 0, columnGranule: 16).workers, 1)
   }
 
   func testZeroDepthGivesBetaCPlusBias() {
@@ -175,9 +198,11 @@ final class GEMMTests: XCTestCase {
             (4, 4, 4, 3, 4, 4), (4, 4, 4, 4, 3, 4), (4, 4, 4, 4, 4, 3),  // short rows
           ]
           for (m, n, k, lda, ldb, ldc) in calls {
-            GEMM.sgemm(
-              transA: false, transB: false, m: m, n: n, k: k, a: ap, lda: lda, b: bp, ldb: ldb,
-              beta: 0, c: cp, ldc: ldc)
+            for kernels in KernelPaths.all {
+              GEMM.sgemm(
+                transA: false, transB: false, m: m, n: n, k: k, a: ap, lda: lda, b: bp, ldb: ldb,
+                beta: 0, c: cp, ldc: ldc, kernels: kernels)
+            }
           }
         }
       }
@@ -190,7 +215,9 @@ final class GEMMTests: XCTestCase {
     let fixture = GEMMFixture(spec, seed: 3)
     Interrupt.request()
     defer { Interrupt.clear() }
-    XCTAssertEqual(fixture.run(), fixture.c)
+    for kernels in KernelPaths.all {
+      XCTAssertEqual(fixture.run(kernels: kernels), fixture.c, "\(kernels.isa)")
+    }
   }
 
   func testBlockSizesAreBalanced() {
