@@ -30,8 +30,11 @@ public struct GEMMTileStore {
 public enum GEMMMicroKernel<T: KernelTarget> {
   public typealias V = T.Vector
 
-  /// Full tile: accumulates kc rank-1 updates in 12 registers, then stores into C.
-  @inlinable @inline(__always)
+  /// Full tile: accumulates kc ≥ 1 rank-1 updates in 12 registers, then stores into C.
+  /// Not inlined: inside the macro-kernel, values hoisted from around it took the one free
+  /// ymm register and forced an accumulator to spill to the stack in the k loop (AVX2 has
+  /// just 16); a call per tile costs nothing next to a k loop of hundreds of steps.
+  @inlinable @inline(never)
   public static func fullTile(
     kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, store: GEMMTileStore
@@ -42,24 +45,36 @@ public enum GEMMMicroKernel<T: KernelTarget> {
       mnl_prefetch_write(c + r * ldc)
       mnl_prefetch_write(c + r * ldc + 2 * V.lanes - 1)
     }
-    var c0l = V()
-    var c0h = V()
-    var c1l = V()
-    var c1h = V()
-    var c2l = V()
-    var c2h = V()
-    var c3l = V()
-    var c3h = V()
-    var c4l = V()
-    var c4h = V()
-    var c5l = V()
-    var c5h = V()
+    // The first step initialises the accumulators (kc ≥ 1): starting them at zero left a
+    // zero vector live across the loop, and with AVX2's 16 registers one accumulator spilled.
     var pa = UnsafeRawPointer(a)
     var pb = UnsafeRawPointer(b)
-    for _ in 0..<kc {
-      let bl = pb.loadUnaligned(as: V.self)
-      let bh = pb.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
-      var x = V(repeating: pa.load(as: Float.self))
+    var bl = pb.loadUnaligned(as: V.self)
+    var bh = pb.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+    var x = V(repeating: pa.load(as: Float.self))
+    var c0l = x * bl
+    var c0h = x * bh
+    x = V(repeating: pa.load(fromByteOffset: 4, as: Float.self))
+    var c1l = x * bl
+    var c1h = x * bh
+    x = V(repeating: pa.load(fromByteOffset: 8, as: Float.self))
+    var c2l = x * bl
+    var c2h = x * bh
+    x = V(repeating: pa.load(fromByteOffset: 12, as: Float.self))
+    var c3l = x * bl
+    var c3h = x * bh
+    x = V(repeating: pa.load(fromByteOffset: 16, as: Float.self))
+    var c4l = x * bl
+    var c4h = x * bh
+    x = V(repeating: pa.load(fromByteOffset: 20, as: Float.self))
+    var c5l = x * bl
+    var c5h = x * bh
+    for _ in 1..<kc {
+      pa += 24
+      pb += 2 * vectorBytes
+      bl = pb.loadUnaligned(as: V.self)
+      bh = pb.loadUnaligned(fromByteOffset: vectorBytes, as: V.self)
+      x = V(repeating: pa.load(as: Float.self))
       c0l = T.madd(c0l, x, bl)
       c0h = T.madd(c0h, x, bh)
       x = V(repeating: pa.load(fromByteOffset: 4, as: Float.self))
@@ -77,8 +92,6 @@ public enum GEMMMicroKernel<T: KernelTarget> {
       x = V(repeating: pa.load(fromByteOffset: 20, as: Float.self))
       c5l = T.madd(c5l, x, bl)
       c5h = T.madd(c5h, x, bh)
-      pa += 24
-      pb += 2 * vectorBytes
     }
     let biasL: V
     let biasH: V
