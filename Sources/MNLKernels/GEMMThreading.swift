@@ -12,8 +12,9 @@ enum GEMMThreading {
   {
     let count = workerCount(op, requested: threads, columnGranule: columnGranule)
     guard count > 1 else { return (1, [op]) }
-    // Split the longer side: each thread re-packs all of the other operand.
-    let splitRows = op.m >= op.n
+    // Split the longer side: each thread re-packs all of the other operand. The sparse path
+    // always splits rows (each row gathers its own nonzeros; column slabs would repeat that).
+    let splitRows = op.m >= op.n || op.sparse
     let total = splitRows ? op.m : op.n
     let granule = splitRows ? GEMMBlocking.mr : columnGranule
     // One slab per worker. Finer slabs (handed out dynamically) were measured slower on an
@@ -30,8 +31,9 @@ enum GEMMThreading {
   }
 
   private static func workerCount(_ op: GEMMOperands, requested: Int, columnGranule: Int) -> Int {
-    let longer = max(op.m, op.n)
-    let granule = op.m >= op.n ? GEMMBlocking.mr : columnGranule
+    let rows = op.m >= op.n || op.sparse
+    let longer = rows ? op.m : op.n
+    let granule = rows ? GEMMBlocking.mr : columnGranule
     let possible = max(1, longer / granule)
     if requested > 0 { return min(requested, possible) }
     guard requested == 0 else { return 1 }

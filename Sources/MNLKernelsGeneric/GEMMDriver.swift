@@ -7,6 +7,10 @@ public enum GEMMDriver<T: KernelTarget> {
   /// Stops between macro blocks when `Interrupt.isRequested`, leaving C partly updated.
   @inlinable
   public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
+    if op.sparse {
+      GEMMSparse<T>.run(op, workspace: workspace)
+      return
+    }
     if op.narrow {
       GEMMNarrow<T>.run(op, workspace: workspace)
       return

@@ -21,13 +21,15 @@ public struct GEMMOperands: @unchecked Sendable {
   /// Take the dot-product path (GEMMNarrow). Decided once for the whole product, so every
   /// slab sums in the same order and the result does not depend on the thread count.
   public var narrow: Bool
+  /// Take the zero-skipping path (GEMMSparse): op(A) is mostly zeros. Decided once per product.
+  public var sparse: Bool
 
   @inlinable
   public init(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?, relu: Bool,
-    narrow: Bool
+    narrow: Bool, sparse: Bool = false
   ) {
     self.transA = transA
     self.transB = transB
@@ -45,6 +47,7 @@ public struct GEMMOperands: @unchecked Sendable {
     self.bias = bias
     self.relu = relu
     self.narrow = narrow
+    self.sparse = sparse
   }
 
   /// The sub-problem that computes rows `rows` of C (A is cut, B is shared).

@@ -35,6 +35,9 @@ public struct KernelTable: Sendable {
   public let gemmColumns: Int
   /// Whether a product takes the narrow (dot-product) GEMM path: (transA, n, k).
   public let gemmIsNarrow: @Sendable (Bool, Int, Int) -> Bool
+  /// Whether op(A) looks sparse enough for the zero-skipping GEMM:
+  /// (a, stored rows, stored columns, lda, maximum density).
+  public let gemmLooksSparse: @Sendable (Src, Int, Int, Int, Float) -> Bool
   /// One slab of a product (m, n, k ≥ 1, alpha ≠ 0) with the given packing buffers.
   public let gemm: @Sendable (GEMMOperands, GEMMWorkspace) -> Void
   public let unary: @Sendable (ElementwiseUnaryKind, Src, Dst, Int) -> Void
@@ -77,6 +80,9 @@ public struct KernelTable: Sendable {
     gemmColumns = GEMMBlocking.nr(T.self)
     gemmIsNarrow = { GEMMNarrow<T>.applies(transA: $0, n: $1, k: $2) }
     gemm = { GEMMDriver<T>.run($0, workspace: $1) }
+    gemmLooksSparse = {
+      GEMMSparse<T>.looksSparse($0, storedRows: $1, storedColumns: $2, lda: $3, maximumDensity: $4)
+    }
     unary = { E.unary($0, $1, $2, $3) }
     binary = { E.binary($0, $1, $2, $3, $4, $5, $6) }
     addScaled = { E.addScaled($0, scale: $1, into: $2, count: $3) }

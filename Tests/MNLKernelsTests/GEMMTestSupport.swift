@@ -32,10 +32,12 @@ struct GEMMCase: CustomStringConvertible {
   var bias = false
   var relu = false
   var threads = 1
+  /// Fraction of A's entries set to zero (the sparse path's input), 0 for none.
+  var zeros: Float = 0
 
   var description: String {
     "m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB) alpha=\(alpha) beta=\(beta) "
-      + "pads=\(padA),\(padB),\(padC) bias=\(bias) relu=\(relu) threads=\(threads)"
+      + "pads=\(padA),\(padB),\(padC) bias=\(bias) relu=\(relu) threads=\(threads) zeros=\(zeros)"
   }
 }
 
@@ -61,6 +63,11 @@ struct GEMMFixture {
     ldb = colsB + spec.padB
     ldc = spec.n + spec.padC
     a = Self.matrix(rows: rowsA, cols: colsA, ld: lda, padding: .nan, &rng)
+    if spec.zeros > 0 {
+      for i in 0..<rowsA {
+        for j in 0..<colsA where (rng.nextFloat() + 1) / 2 < spec.zeros { a[i * lda + j] = 0 }
+      }
+    }
     b = Self.matrix(rows: rowsB, cols: colsB, ld: ldb, padding: .nan, &rng)
     c = Self.matrix(rows: spec.m, cols: spec.n, ld: ldc, padding: Self.cSentinel, &rng)
     if spec.beta == 0 {

@@ -111,6 +111,73 @@ final class GEMMTests: XCTestCase {
     }
   }
 
+  /// A left operand of mostly zeros (MNIST's first layer) takes the zero-skipping path:
+  /// forward x·W and weight gradient xᵀ·dH, with every epilogue, awkward widths and threads.
+  func testSparseLeftOperandSkipsZeros() {
+    let specs = [
+      GEMMCase(m: 100, n: 500, k: 784, bias: true, relu: true, threads: 2, zeros: 0.81),
+      GEMMCase(transA: true, m: 784, n: 500, k: 100, threads: 2, zeros: 0.81),
+      GEMMCase(m: 37, n: 257, k: 129, alpha: 0.5, beta: 0.25, padA: 3, padB: 2, padC: 1, zeros: 0.9),
+      GEMMCase(transA: true, m: 61, n: 300, k: 77, beta: 1, padA: 1, bias: true, zeros: 0.75),
+      GEMMCase(m: 20, n: 515, k: 200, relu: true, threads: 3, zeros: 1),
+    ]
+    for spec in specs {
+      let fixture = GEMMFixture(spec, seed: 5)
+      for kernels in KernelPaths.all {
+        let (rows, columns) = spec.transA ? (spec.k, spec.m) : (spec.m, spec.k)
+        XCTAssertTrue(
+          fixture.a.withUnsafeBufferPointer {
+            kernels.gemmLooksSparse($0.baseAddress!, rows, columns, fixture.lda, 0.3)
+          }, "\(kernels.isa) \(spec) should look sparse")
+        XCTAssertTrue(
+          GEMMSparsity.worthSkippingZeros(
+            transA: spec.transA, transB: false, m: spec.m, n: spec.n, k: spec.k,
+            a: fixture.a, lda: fixture.lda, kernels: kernels) || spec.m * spec.n * spec.k < 1 << 20,
+          "\(kernels.isa) \(spec) should take the sparse path")
+      }
+      assertMatchesReference(spec, seed: 5)
+    }
+    // Dense operands never look sparse.
+    let dense = GEMMFixture(GEMMCase(m: 100, n: 500, k: 784), seed: 2)
+    for kernels in KernelPaths.all {
+      XCTAssertFalse(
+        dense.a.withUnsafeBufferPointer { kernels.gemmLooksSparse($0.baseAddress!, 100, 784, 784, 0.3) })
+    }
+  }
+
+  /// The sparse path itself (forced, whatever the density) against the reference.
+  func testSparsePathOnAnyOperand() {
+    for (tA, zeros) in [(false, Float(0)), (true, 0.5), (false, 0.95)] {
+      for n in [1, 15, 16, 129, 300] {
+        let spec = GEMMCase(
+          transA: tA, m: 9, n: n, k: 40, alpha: 1.5, beta: 0.5, padA: 1, padC: 2, bias: true,
+          relu: true, zeros: zeros)
+        let fixture = GEMMFixture(spec, seed: 9)
+        let expected = fixture.run(reference: true)
+        for kernels in KernelPaths.all {
+          var out = fixture.c
+          fixture.a.withUnsafeBufferPointer { a in
+            fixture.b.withUnsafeBufferPointer { b in
+              fixture.bias.withUnsafeBufferPointer { bias in
+                out.withUnsafeMutableBufferPointer { c in
+                  let op = GEMMOperands(
+                    transA: tA, transB: false, m: spec.m, n: n, k: spec.k, alpha: spec.alpha,
+                    beta: spec.beta, a: a.baseAddress!, lda: fixture.lda, b: b.baseAddress!,
+                    ldb: fixture.ldb, c: c.baseAddress!, ldc: fixture.ldc, bias: bias.baseAddress,
+                    relu: true, narrow: false, sparse: true)
+                  kernels.gemm(op, GEMMWorkspace())
+                }
+              }
+            }
+          }
+          assertWithinBounds(
+            out, expected, fixture.tolerances(), fixture, "\(kernels.isa) sparse \(spec)", #filePath,
+            #line)
+        }
+      }
+    }
+  }
+
   func testManyColumnBlocks() {
     // n > NC exercises more than one packed-B block.
     assertMatchesReference(GEMMCase(m: 7, n: 4100, k: 5, beta: 1, bias: true))
