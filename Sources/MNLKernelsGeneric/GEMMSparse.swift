@@ -44,9 +44,10 @@ public enum GEMMSparse<T: KernelTarget> {
   ) {
     let lanes = V.lanes
     let c = op.c + r * op.ldc
+    let epilogue = GEMMTileStore(beta: op.beta, bias: op.bias, relu: op.relu)
     var j = 0
     while j + 8 * lanes <= op.n {
-      chunk8(op, c, j, values, indices, count)
+      chunk8(op, epilogue, c, j, values, indices, count)
       j += 8 * lanes
     }
     while j + lanes <= op.n {
@@ -54,7 +55,7 @@ public enum GEMMSparse<T: KernelTarget> {
       for q in 0..<count {
         acc = T.madd(acc, V(repeating: values[q]), V.load(op.b + Int(indices[q]) * op.ldb + j))
       }
-      store(op, acc, c + j, j)
+      store(epilogue, acc, c + j, j)
       j += lanes
     }
     while j < op.n {
@@ -72,7 +73,7 @@ public enum GEMMSparse<T: KernelTarget> {
   /// 8 vectors of C's row from column j: 8 independent FMA chains hide the FMA latency.
   @inlinable @inline(__always)
   static func chunk8(
-    _ op: GEMMOperands, _ c: UnsafeMutablePointer<Float>, _ j: Int,
+    _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>, _ j: Int,
     _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>, _ count: Int
   ) {
     let lanes = V.lanes
@@ -89,23 +90,26 @@ public enum GEMMSparse<T: KernelTarget> {
       a6 = T.madd(a6, x, V.load(b + 6 * lanes))
       a7 = T.madd(a7, x, V.load(b + 7 * lanes))
     }
-    store(op, a0, c + j, j)
-    store(op, a1, c + j + lanes, j + lanes)
-    store(op, a2, c + j + 2 * lanes, j + 2 * lanes)
-    store(op, a3, c + j + 3 * lanes, j + 3 * lanes)
-    store(op, a4, c + j + 4 * lanes, j + 4 * lanes)
-    store(op, a5, c + j + 5 * lanes, j + 5 * lanes)
-    store(op, a6, c + j + 6 * lanes, j + 6 * lanes)
-    store(op, a7, c + j + 7 * lanes, j + 7 * lanes)
+    store(epilogue, a0, c + j, j)
+    store(epilogue, a1, c + j + lanes, j + lanes)
+    store(epilogue, a2, c + j + 2 * lanes, j + 2 * lanes)
+    store(epilogue, a3, c + j + 3 * lanes, j + 3 * lanes)
+    store(epilogue, a4, c + j + 4 * lanes, j + 4 * lanes)
+    store(epilogue, a5, c + j + 5 * lanes, j + 5 * lanes)
+    store(epilogue, a6, c + j + 6 * lanes, j + 6 * lanes)
+    store(epilogue, a7, c + j + 7 * lanes, j + 7 * lanes)
   }
 
-  /// C = acc + beta·C, then bias and ReLU, like the dense kernel's epilogue.
+  /// C = acc + beta·C, then bias and ReLU, like the dense kernel's epilogue. Takes the three
+  /// epilogue fields rather than the whole operand struct, which kept it from being inlined.
   @inlinable @inline(__always)
-  static func store(_ op: GEMMOperands, _ acc: V, _ dst: UnsafeMutablePointer<Float>, _ column: Int) {
+  static func store(
+    _ store: GEMMTileStore, _ acc: V, _ dst: UnsafeMutablePointer<Float>, _ column: Int
+  ) {
     var v = acc
-    if op.beta != 0 { v = T.madd(v, V(repeating: op.beta), V.load(dst)) }
-    if let bias = op.bias { v += V.load(bias + column) }
-    if op.relu { v.replace(with: 0, where: v .< 0) }
+    if store.beta != 0 { v = T.madd(v, V(repeating: store.beta), V.load(dst)) }
+    if let bias = store.bias { v += V.load(bias + column) }
+    if store.relu { v.replace(with: 0, where: v .< 0) }
     v.store(dst)
   }
 

@@ -10,11 +10,39 @@ public protocol KernelVector: SIMD, SendableMetatype where Scalar == Float {
   associatedtype Bytes: SIMD where Bytes.Scalar == UInt8
   /// Zero-extends bytes to Int32 lanes (the stdlib's conversion is per concrete SIMD type).
   static func widen(_ bytes: Bytes) -> Bits
+
+  // Comparisons and blends through the concrete types' vector operators. The generic `SIMD`
+  // versions, once specialised, are lane-by-lane loops with a branch per lane (seen in the
+  // disassembly: `vucomiss` per lane in reluGradient); the operators below shadow them for
+  // every kernel written against `KernelVector`.
+  static func lanes(_ a: Self, lessThan b: Self) -> SIMDMask<MaskStorage>
+  static func lanes(_ a: Self, lessOrEqual b: Self) -> SIMDMask<MaskStorage>
+  static func lanes(_ a: Self, equal b: Self) -> SIMDMask<MaskStorage>
+  static func lanes(_ a: Self, notEqual b: Self) -> SIMDMask<MaskStorage>
+  /// `a` with the lanes of `b` where `mask` is set.
+  static func blend(_ a: Self, _ b: Self, where mask: SIMDMask<MaskStorage>) -> Self
 }
 
 extension SIMD4: KernelVector where Scalar == Float {
   public typealias Bits = SIMD4<Int32>
   public typealias Bytes = SIMD4<UInt8>
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessThan b: Self) -> SIMDMask<SIMD4<Int32>> { a .< b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessOrEqual b: Self) -> SIMDMask<SIMD4<Int32>> { a .<= b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, equal b: Self) -> SIMDMask<SIMD4<Int32>> { a .== b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, notEqual b: Self) -> SIMDMask<SIMD4<Int32>> { a .!= b }
+  @inlinable @inline(__always)
+  public static func blend(_ a: Self, _ b: Self, where mask: SIMDMask<SIMD4<Int32>>) -> Self {
+    // Bitwise select on the Int32 view (a mask lane is all ones or all zeros). Not
+    // `replacing(with:where:)`: here that name resolves to KernelVector's own overload.
+    let x = unsafeBitCast(a, to: SIMD4<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD4<Int32>.self)
+    let m = unsafeBitCast(mask, to: SIMD4<Int32>.self)
+    return unsafeBitCast(x ^ ((x ^ y) & m), to: Self.self)
+  }
   @inlinable @inline(__always)
   public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
 }
@@ -23,12 +51,46 @@ extension SIMD8: KernelVector where Scalar == Float {
   public typealias Bits = SIMD8<Int32>
   public typealias Bytes = SIMD8<UInt8>
   @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessThan b: Self) -> SIMDMask<SIMD8<Int32>> { a .< b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessOrEqual b: Self) -> SIMDMask<SIMD8<Int32>> { a .<= b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, equal b: Self) -> SIMDMask<SIMD8<Int32>> { a .== b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, notEqual b: Self) -> SIMDMask<SIMD8<Int32>> { a .!= b }
+  @inlinable @inline(__always)
+  public static func blend(_ a: Self, _ b: Self, where mask: SIMDMask<SIMD8<Int32>>) -> Self {
+    // Bitwise select on the Int32 view (a mask lane is all ones or all zeros). Not
+    // `replacing(with:where:)`: here that name resolves to KernelVector's own overload.
+    let x = unsafeBitCast(a, to: SIMD8<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD8<Int32>.self)
+    let m = unsafeBitCast(mask, to: SIMD8<Int32>.self)
+    return unsafeBitCast(x ^ ((x ^ y) & m), to: Self.self)
+  }
+  @inlinable @inline(__always)
   public static func widen(_ bytes: Bytes) -> Bits { Bits(truncatingIfNeeded: bytes) }
 }
 
 extension SIMD16: KernelVector where Scalar == Float {
   public typealias Bits = SIMD16<Int32>
   public typealias Bytes = SIMD16<UInt8>
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessThan b: Self) -> SIMDMask<SIMD16<Int32>> { a .< b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, lessOrEqual b: Self) -> SIMDMask<SIMD16<Int32>> { a .<= b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, equal b: Self) -> SIMDMask<SIMD16<Int32>> { a .== b }
+  @inlinable @inline(__always)
+  public static func lanes(_ a: Self, notEqual b: Self) -> SIMDMask<SIMD16<Int32>> { a .!= b }
+  @inlinable @inline(__always)
+  public static func blend(_ a: Self, _ b: Self, where mask: SIMDMask<SIMD16<Int32>>) -> Self {
+    // Bitwise select on the Int32 view (a mask lane is all ones or all zeros). Not
+    // `replacing(with:where:)`: here that name resolves to KernelVector's own overload.
+    let x = unsafeBitCast(a, to: SIMD16<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD16<Int32>.self)
+    let m = unsafeBitCast(mask, to: SIMD16<Int32>.self)
+    return unsafeBitCast(x ^ ((x ^ y) & m), to: Self.self)
+  }
   /// In halves: the 16-lane conversion is not specialised inline (a call per vector).
   @inlinable @inline(__always)
   public static func widen(_ bytes: Bytes) -> Bits {
@@ -39,6 +101,37 @@ extension SIMD16: KernelVector where Scalar == Float {
 }
 
 extension KernelVector {
+  @inlinable @inline(__always)
+  public static func .< (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(a, lessThan: b) }
+  @inlinable @inline(__always)
+  public static func .> (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(b, lessThan: a) }
+  @inlinable @inline(__always)
+  public static func .<= (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(a, lessOrEqual: b) }
+  @inlinable @inline(__always)
+  public static func .>= (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(b, lessOrEqual: a) }
+  @inlinable @inline(__always)
+  public static func .== (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(a, equal: b) }
+  @inlinable @inline(__always)
+  public static func .!= (a: Self, b: Self) -> SIMDMask<MaskStorage> { lanes(a, notEqual: b) }
+  @inlinable @inline(__always)
+  public static func .< (a: Self, b: Float) -> SIMDMask<MaskStorage> { a .< Self(repeating: b) }
+  @inlinable @inline(__always)
+  public func replacing(with b: Self, where mask: SIMDMask<MaskStorage>) -> Self {
+    Self.blend(self, b, where: mask)
+  }
+  @inlinable @inline(__always)
+  public func replacing(with b: Float, where mask: SIMDMask<MaskStorage>) -> Self {
+    Self.blend(self, Self(repeating: b), where: mask)
+  }
+  @inlinable @inline(__always)
+  public mutating func replace(with b: Self, where mask: SIMDMask<MaskStorage>) {
+    self = Self.blend(self, b, where: mask)
+  }
+  @inlinable @inline(__always)
+  public mutating func replace(with b: Float, where mask: SIMDMask<MaskStorage>) {
+    self = Self.blend(self, Self(repeating: b), where: mask)
+  }
+
   /// Lanes per vector, a compile-time constant once specialised.
   @inlinable @inline(__always)
   public static var lanes: Int { MemoryLayout<Self>.size / MemoryLayout<Float>.size }
