@@ -14,17 +14,15 @@ public enum Softmax {
   }
 
   /// loss[r] = log Σ_j exp(x[r, j]) − x[r, labels[r]]; when `gradient` is given it receives
-  /// softmax(x) − onehot(label) per row. Returns false without touching memory if a size is
+  /// softmax(x) − onehot(label) per row. Returns without touching memory if a size is
   /// invalid or a label is outside 0..<classes.
-  @discardableResult
   public static func sparseCrossEntropy(
     _ logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, classes: Int,
     loss: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>?,
     kernels: KernelTable = .active
-  ) -> Bool {
-    guard rows >= 0, classes >= 1 else { return false }
-    for r in 0..<rows where labels[r] < 0 || labels[r] >= classes { return false }
+  ) {
+    guard rows >= 0, classes >= 1 else { return }
+    for r in 0..<rows where labels[r] < 0 || labels[r] >= classes { return }
     kernels.sparseCrossEntropy(logits, labels, rows, classes, loss, gradient)
-    return true
   }
 }
