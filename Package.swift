@@ -1,14 +1,42 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Hot loops live in MNLKernels only. Without a target CPU, Swift emits no FMA
-// (`addingProduct` becomes a libm call per lane), and debug builds of SIMD code
-// are ~700x slower, so the kernel target is optimised even in debug builds.
-// Bounds checks are off there (-Ounchecked): every kernel entry validates its sizes.
-let kernelFlags: [SwiftSetting] = [
-  .unsafeFlags(["-Ounchecked", "-target-cpu", "znver3"], .when(configuration: .release)),
-  .unsafeFlags(["-O", "-target-cpu", "znver3"], .when(configuration: .debug)),
-]
+// Hot loops live in the kernel targets only, built optimised even in debug builds (SIMD code
+// is ~700x slower unoptimised) and without bounds checks (-Ounchecked): every public kernel
+// entry validates its sizes.
+//
+// Runtime ISA dispatch (see MNLKernelsGeneric/KernelTable.swift): the kernels are written once,
+// generic over the vector width and `@inlinable`, in MNLKernelsGeneric; each per-ISA target
+// below specialises them with its own `-target-cpu` (an inlinable generic is compiled with the
+// flags of the module that specialises it). Everything else — the dispatcher in MNLKernels
+// that reads cpuid once, the threading, the whole interpreter — is built for the platform
+// baseline, so the binary starts on any x86-64 CPU. `-target-cpu` names an x86 CPU, so the
+// AVX targets only exist when building on x86-64; elsewhere the baseline target is the
+// portable path.
+func kernelFlags(targetCPU: String? = nil) -> [SwiftSetting] {
+  let cpu = targetCPU.map { ["-target-cpu", $0] } ?? []
+  return [
+    .unsafeFlags(["-Ounchecked"] + cpu, .when(configuration: .release)),
+    .unsafeFlags(["-O"] + cpu, .when(configuration: .debug)),
+  ]
+}
+
+#if arch(x86_64)
+  let isaKernelTargets: [Target] = [
+    // AVX2 + FMA: Haswell's feature set (x86-64-v3, which -target-cpu does not accept by name).
+    .target(
+      name: "MNLKernelsAVX2", dependencies: ["MNLKernelsGeneric"],
+      swiftSettings: kernelFlags(targetCPU: "haswell")),
+    // AVX-512 F/CD/BW/DQ/VL: SIMD16<Float> is one zmm register, 32 of them.
+    .target(
+      name: "MNLKernelsAVX512", dependencies: ["MNLKernelsGeneric"],
+      swiftSettings: kernelFlags(targetCPU: "skylake-avx512")),
+  ]
+  let isaKernelNames: [Target.Dependency] = ["MNLKernelsAVX2", "MNLKernelsAVX512"]
+#else
+  let isaKernelTargets: [Target] = []
+  let isaKernelNames: [Target.Dependency] = []
+#endif
 
 let package = Package(
   name: "mnl",
@@ -18,21 +46,33 @@ let package = Package(
     .executable(name: "mnl-bench", targets: ["mnl-bench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
-    // C shims: a prefetch intrinsic, and the system's zlib and GNU readline.
+    // C shims: prefetch, cpuid/xgetbv, CPU affinity, malloc tuning; the system's zlib and GNU readline.
     .target(name: "CSupport"),
     .systemLibrary(name: "CZlib"),
     .systemLibrary(name: "CReadline"),
 
-    // Raw-buffer numeric kernels: GEMM, elementwise, reductions. Know nothing of tensors.
-    .target(name: "MNLKernels", dependencies: ["CSupport"], swiftSettings: kernelFlags),
-    // The Tensor value type: shapes, broadcasting, creation, printing, ops over MNLKernels.
+    // The process-wide Ctrl-C flag that kernels and the interpreter poll.
+    .target(name: "MNLInterrupt"),
+    // Raw-buffer numeric kernels (GEMM, elementwise, reductions, softmax), generic over the
+    // vector width; specialised by the per-ISA targets. Know nothing of tensors.
     .target(
-      name: "MNLTensor",
-      dependencies: ["MNLKernels", "CSupport", .product(name: "RealModule", package: "swift-numerics")]),
+      name: "MNLKernelsGeneric", dependencies: ["CSupport", "MNLInterrupt"],
+      swiftSettings: kernelFlags()),
+    // The kernels every CPU runs: SSE2 on x86-64, NEON on aarch64.
+    .target(
+      name: "MNLKernelsBaseline", dependencies: ["MNLKernelsGeneric"], swiftSettings: kernelFlags()),
+  ] + isaKernelTargets + [
+    // The public kernel API: size checks, ISA choice at start-up, threading (baseline code).
+    .target(
+      name: "MNLKernels",
+      dependencies: ["CSupport", "MNLInterrupt", "MNLKernelsGeneric", "MNLKernelsBaseline"]
+        + isaKernelNames,
+      swiftSettings: kernelFlags()),
+    // The Tensor value type: shapes, broadcasting, creation, printing, ops over MNLKernels.
+    .target(name: "MNLTensor", dependencies: ["MNLKernels"]),
     // Reverse-mode automatic differentiation over MNLTensor ops.
     .target(name: "MNLAutodiff", dependencies: ["MNLTensor"]),
     // File formats and data sets: IDX(.gz), MNIST, safetensors, PGM/PNG.
@@ -42,30 +82,33 @@ let package = Package(
     // The language: lexer, parser, resolver, interpreter, built-ins.
     .target(
       name: "MNLLanguage",
-      dependencies: ["MNLTensor", "MNLAutodiff", "MNLData", "MNLDisplay"]),
+      dependencies: ["MNLTensor", "MNLAutodiff", "MNLData", "MNLDisplay", "MNLInterrupt"]),
     // The interactive REPL (GNU readline).
-    .target(name: "MNLRepl", dependencies: ["MNLLanguage", "MNLDisplay", "CReadline"]),
+    .target(
+      name: "MNLRepl", dependencies: ["MNLLanguage", "MNLDisplay", "CReadline", "MNLInterrupt"]),
     // The command-line tool.
     .executableTarget(
       name: "mnl",
       dependencies: [
-        "MNLLanguage", "MNLRepl",
+        "MNLLanguage", "MNLRepl", "MNLKernels", "CSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (release builds): kernels vs NumPy, interpreter loop, training steps.
     .executableTarget(
       name: "mnl-bench",
       dependencies: [
-        "MNLKernels", "MNLTensor", "MNLLanguage",
+        "MNLKernels", "MNLTensor", "MNLLanguage", "CSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    .testTarget(name: "MNLKernelsTests", dependencies: ["MNLKernels"], swiftSettings: kernelFlags),
+    .testTarget(
+      name: "MNLKernelsTests", dependencies: ["MNLKernels", "MNLKernelsGeneric", "MNLInterrupt"],
+      swiftSettings: kernelFlags()),
     .testTarget(name: "MNLTensorTests", dependencies: ["MNLTensor"]),
     .testTarget(name: "MNLAutodiffTests", dependencies: ["MNLAutodiff", "MNLTensor"]),
     .testTarget(name: "MNLDataTests", dependencies: ["MNLData", "MNLTensor"]),
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
-    .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage"]),
+    .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage", "MNLInterrupt"]),
     .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLLanguage", "MNLData", "MNLTensor"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),

@@ -8,6 +8,9 @@ extension Elementwise {
     _ src: UnsafePointer<Float>, srcStrides: [Int], _ dst: UnsafeMutablePointer<Float>,
     dstStrides: [Int], shape: [Int]
   ) {
+    guard srcStrides.count == shape.count, dstStrides.count == shape.count,
+      shape.allSatisfy({ $0 >= 0 })
+    else { return }
     guard let inner = shape.last else {
       dst[0] = src[0]
       return
@@ -48,6 +51,7 @@ extension Elementwise {
   public static func transpose2D(
     _ x: UnsafePointer<Float>, rows: Int, columns: Int, _ out: UnsafeMutablePointer<Float>
   ) {
+    guard rows > 0, columns > 0 else { return }
     let tile = 32
     var r0 = 0
     while r0 < rows {

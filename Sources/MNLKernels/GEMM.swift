@@ -1,11 +1,15 @@
 import Dispatch
+import MNLKernelsGeneric
 
 /// Single-precision matrix product, row-major (BLAS sgemm semantics plus a fused epilogue).
 ///
+/// The work is done by the kernel table of the chosen instruction set (KernelDispatch): the
+/// same generic code (MNLKernelsGeneric) specialised for 4-, 8- or 16-lane vectors.
+///
 /// Blocking scheme (Goto/BLIS), sized for Zen 3 (32 KB L1d, 512 KB L2 per core, shared L3):
-/// - The micro-kernel keeps a 6×16 tile of C in 12 `SIMD8<Float>` registers and, per step of
-///   k, loads 16 floats of B and broadcasts 6 of A: 12 FMAs for 2 vector loads + 6 broadcasts,
-///   enough to keep both FMA pipes busy with the 4 ymm registers left over.
+/// - The micro-kernel keeps a 6 × (2 vectors) tile of C in 12 registers (6×16 in AVX2 ymm,
+///   6×32 in AVX-512 zmm, 6×8 in SSE xmm) and, per step of k, loads 2 vectors of B and
+///   broadcasts 6 values of A: 12 FMAs for 2 vector loads + 6 broadcasts.
 /// - Loop nest: NC columns of B → KC of depth (pack B) → MC rows (pack A) → 16-column panels →
 ///   6-row tiles. A is packed MC×KC (MC = 48) into 6-row panels, B KC×NC (NC = 2048) into
 ///   16-column panels; both streams are sequential, so the hardware prefetchers and L2 feed
@@ -20,13 +24,14 @@ import Dispatch
 ///   what exists. The C tile is prefetched before its k loop.
 /// - beta is applied on the first depth block, bias and ReLU on the last, while the tile is
 ///   still in registers — no extra pass over C.
-/// - Narrow products (n < 16, A not transposed, e.g. the 500→10 layer) take a dot-product
-///   path instead (GEMMNarrow): 16-wide panels would be mostly padding there.
-/// - Large products are split into two slabs of C (along the longer side, so the operand
-///   each thread re-packs is the smaller one) run with `DispatchQueue.concurrentPerform`.
+/// - Narrow products (n < 2 vectors, A not transposed, e.g. the 500→10 layer) take a
+///   dot-product path instead (GEMMNarrow): the wide panels would be mostly padding there.
+/// - Large products are split into one slab of C per thread (along the longer side, so the
+///   operand each thread re-packs is the smaller one) run with `DispatchQueue.concurrentPerform`.
 public enum GEMM {
   /// C = alpha·op(A)·op(B) + beta·C, then `+ bias` (length n, added to every row) and ReLU
-  /// if requested. `threads: 0` picks automatically (one thread for small products).
+  /// if requested. `threads: 0` picks automatically (one thread for small products, else up
+  /// to `Parallelism.threads`). `kernels` selects the instruction set (tests, benchmarks).
   ///
   /// op(A) is m×k (A is stored k×m when `transA`), op(B) is k×n (B is stored n×k when
   /// `transB`). Invalid sizes (negative, or a leading dimension shorter than its row) return
@@ -36,7 +41,8 @@ public enum GEMM {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
-    bias: UnsafePointer<Float>? = nil, relu: Bool = false, threads: Int = 0
+    bias: UnsafePointer<Float>? = nil, relu: Bool = false, threads: Int = 0,
+    kernels: KernelTable = .active
   ) {
     guard m >= 0, n >= 0, k >= 0,
       lda >= (transA ? m : k), ldb >= (transB ? k : n), ldc >= n
@@ -45,22 +51,61 @@ public enum GEMM {
     let op = GEMMOperands(
       transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
       a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu,
-      narrow: GEMMNarrow.applies(transA: transA, n: n, k: k))
+      narrow: kernels.gemmIsNarrow(transA, n, k),
+      sparse: GEMMSparsity.worthSkippingZeros(
+        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, kernels: kernels))
     if k == 0 || alpha == 0 {
-      GEMMDriver.epilogueOnly(op)
+      GEMMEpilogue.apply(op)
       return
     }
-    let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
+    let (workers, slabs) = GEMMThreading.plan(op, threads: threads, columnGranule: kernels.gemmColumns)
     if workers == 1 {
       let workspace = GEMMWorkspacePool.take()
-      for slab in slabs { GEMMDriver.run(slab, workspace: workspace) }
+      for slab in slabs { kernels.gemm(slab, workspace) }
       GEMMWorkspacePool.giveBack(workspace)
       return
     }
     DispatchQueue.concurrentPerform(iterations: slabs.count) { index in
       let workspace = GEMMWorkspacePool.take()
-      GEMMDriver.run(slabs[index], workspace: workspace)
+      kernels.gemm(slabs[index], workspace)
       GEMMWorkspacePool.giveBack(workspace)
     }
+  }
+}
+
+/// The k = 0 or alpha = 0 case: no product, only C = beta·C, bias and ReLU.
+enum GEMMEpilogue {
+  static func apply(_ op: GEMMOperands) {
+    for i in 0..<op.m {
+      let row = op.c + i * op.ldc
+      for j in 0..<op.n {
+        var v: Float = op.beta == 0 ? 0 : op.beta * row[j]
+        if let bias = op.bias { v += bias[j] }
+        if op.relu && v < 0 { v = 0 }
+        row[j] = v
+      }
+    }
+  }
+}
+
+/// When a product skips the zeros of its left operand (GEMMSparse): MNIST's first layer, whose
+/// input is ~81% zeros, in the forward x·W1 and the weight gradient xᵀ·dH.
+enum GEMMSparsity {
+  /// Above this fraction of nonzeros the dense kernel is faster (the sparse one does one load
+  /// of B per FMA; the dense one reuses each load 6 times from registers).
+  static let maximumDensity: Float = 0.3
+  /// Smaller products are not worth sampling A for.
+  static let minimumWork = 1 << 20
+
+  static func worthSkippingZeros(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    kernels: KernelTable
+  ) -> Bool {
+    // Rows of B must be contiguous, and C's rows wide enough for the 8-vector chunks.
+    guard !transB, n >= 8 * kernels.lanes, k >= 16,
+      Double(m) * Double(n) * Double(k) >= Double(minimumWork)
+    else { return false }
+    return kernels.gemmLooksSparse(
+      a, transA ? k : m, transA ? m : k, lda, maximumDensity)
   }
 }

@@ -1,22 +1,22 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import MNLKernelsGeneric
 
 /// How a product is divided between threads.
 enum GEMMThreading {
-  /// Below this many multiply-adds (≈ 50 µs on one core) a second thread costs more than it saves.
-  static let minimumWorkForThreads = 1 << 22
-  /// Never more workers than this: the target machine has two cores.
-  static let maximumThreads = 2
+  /// Each thread gets at least this many multiply-adds (≈ 25 µs on one core): below it, waking
+  /// a thread costs more than it saves. (So two threads from 2^22, as measured on 2 cores.)
+  static let minimumWorkPerThread = 1 << 21
 
   /// How many threads to use, and disjoint slabs of C that together cover the product.
-  static func plan(_ op: GEMMOperands, threads: Int) -> (workers: Int, slabs: [GEMMOperands]) {
-    let count = workerCount(op, requested: threads)
+  static func plan(_ op: GEMMOperands, threads: Int, columnGranule: Int)
+    -> (workers: Int, slabs: [GEMMOperands])
+  {
+    let count = workerCount(op, requested: threads, columnGranule: columnGranule)
     guard count > 1 else { return (1, [op]) }
-    // Split the longer side: each thread re-packs all of the other operand.
-    let splitRows = op.m >= op.n
+    // Split the longer side: each thread re-packs all of the other operand. The sparse path
+    // always splits rows (each row gathers its own nonzeros; column slabs would repeat that).
+    let splitRows = op.m >= op.n || op.sparse
     let total = splitRows ? op.m : op.n
-    let granule = splitRows ? GEMMBlocking.mr : GEMMBlocking.nr
+    let granule = splitRows ? GEMMBlocking.mr : columnGranule
     // One slab per worker. Finer slabs (handed out dynamically) were measured slower on an
     // idle machine: every slab re-packs the whole other operand (1024³: +8 MB of copying).
     let chunk = GEMMBlocking.roundUp((total + count - 1) / count, to: granule)
@@ -30,20 +30,16 @@ enum GEMMThreading {
     return (min(count, result.count), result)
   }
 
-  private static func workerCount(_ op: GEMMOperands, requested: Int) -> Int {
-    let longer = max(op.m, op.n)
-    let granule = op.m >= op.n ? GEMMBlocking.mr : GEMMBlocking.nr
+  private static func workerCount(_ op: GEMMOperands, requested: Int, columnGranule: Int) -> Int {
+    let rows = op.m >= op.n || op.sparse
+    let longer = rows ? op.m : op.n
+    let granule = rows ? GEMMBlocking.mr : columnGranule
     let possible = max(1, longer / granule)
-    if requested > 0 { return min(requested, maximumThreads, possible) }
+    if requested > 0 { return min(requested, possible) }
     guard requested == 0 else { return 1 }
     let (mn, overflowMN) = op.m.multipliedReportingOverflow(by: op.n)
     let (work, overflow) = mn.multipliedReportingOverflow(by: op.k)
-    let large = overflowMN || overflow || work >= minimumWorkForThreads
-    guard large else { return 1 }
-    return min(maximumThreads, onlineProcessors(), possible)
-  }
-
-  private static func onlineProcessors() -> Int {
-    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let worthIt = overflowMN || overflow ? Int.max : work / minimumWorkPerThread
+    return max(1, min(Parallelism.threads, possible, worthIt))
   }
 }

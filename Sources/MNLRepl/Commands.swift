@@ -1,5 +1,5 @@
 import MNLDisplay
-import MNLKernels
+import MNLInterrupt
 import MNLLanguage
 
 /// A `:command` of the REPL.

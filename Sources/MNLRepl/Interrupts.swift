@@ -1,5 +1,5 @@
 import Glibc
-import MNLKernels
+import MNLInterrupt
 
 /// Ctrl-C handling for the REPL.
 ///

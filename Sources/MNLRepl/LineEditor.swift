@@ -1,6 +1,6 @@
 import CReadline
 import Glibc
-import MNLKernels
+import MNLInterrupt
 
 /// Reads one cell of input: a line, plus continuation lines while brackets or a block are open.
 protocol CellReader: AnyObject {

@@ -1,6 +1,6 @@
 import Glibc
 import MNLDisplay
-import MNLKernels
+import MNLInterrupt
 import MNLLanguage
 
 /// Runs the interactive session on standard input until Ctrl-D, `:quit` or `exit(n)`;

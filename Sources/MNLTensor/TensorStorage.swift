@@ -1,5 +1,3 @@
-import CSupport
-
 /// A reference-counted, 64-byte aligned buffer of `count` elements of `byteWidth` bytes each.
 /// `Tensor` shares one of these between copies and copies it on write. `pointer` views the
 /// bytes as Float32 and is only meaningful for float32 tensors; other dtypes use `raw`.
@@ -13,20 +11,12 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// Uninitialised storage for `count` elements (count may be 0) of `byteWidth` bytes.
   public init(uninitializedCount count: Int, byteWidth: Int = MemoryLayout<Float>.stride) {
-    _ = Self.allocatorTuned
     self.count = count
     self.byteWidth = byteWidth
     // 64-byte alignment: one cache line, so SIMD loads never split lines at the start.
     raw = UnsafeMutableRawPointer.allocate(byteCount: max(count * byteWidth, 8), alignment: 64)
     pointer = raw.assumingMemoryBound(to: Float.self)
   }
-
-  /// A training step frees and reallocates the same large buffers (activations, gradients)
-  /// every step. glibc serves blocks over 128 KB with fresh mmaps, which cost a page fault per
-  /// 4 KB on first touch; keeping them in the heap instead lets a freed buffer be reused.
-  private static let allocatorTuned: Void = {
-    mnl_keep_large_blocks(64 << 20, 128 << 20)
-  }()
 
   /// Float32 storage with every element equal to `value`.
   public convenience init(repeating value: Float, count: Int) {

@@ -25,6 +25,7 @@ struct KernelsBench: ParsableCommand {
   }
 
   func run() throws {
+    try BenchSetup.start()
     let shapes = BenchShape.trainingShapes
     let peak = PeakEstimate.read()
     let numpy = noNumpy ? nil : NumPyRunner.detect()
@@ -113,12 +114,19 @@ struct BenchShape: Codable {
   var n: Int
   var k: Int
   var transA: Bool
+  /// Fraction of A's entries that are zero (MNIST pixels: ~0.81), which the sparse path skips.
+  /// GFLOP/s stay those of the dense product, so the figures compare times.
+  var zeros: Double = 0
 
   var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
   static let trainingShapes = [
     BenchShape(name: "forward 100×784·784×500", m: 100, n: 500, k: 784, transA: false),
     BenchShape(name: "weight grad Xᵀ·dY, X 100×784", m: 784, n: 500, k: 100, transA: true),
+    BenchShape(
+      name: "forward, x 81% zeros (MNIST)", m: 100, n: 500, k: 784, transA: false, zeros: 0.81),
+    BenchShape(
+      name: "weight grad, x 81% zeros", m: 784, n: 500, k: 100, transA: true, zeros: 0.81),
     BenchShape(name: "output 100×500·500×10", m: 100, n: 10, k: 500, transA: false),
     BenchShape(name: "validation 5000×784·784×500", m: 5000, n: 500, k: 784, transA: false),
     BenchShape(name: "square 1024³", m: 1024, n: 1024, k: 1024, transA: false),
@@ -139,7 +147,10 @@ struct GEMMBenchOperands {
       state = state &* 1_664_525 &+ 1_013_904_223
       return Float(state >> 8) / Float(1 << 24) - 0.5
     }
-    a = (0..<(shape.m * shape.k)).map { _ in next() }
+    a = (0..<(shape.m * shape.k)).map { _ in
+      let value = next()
+      return Double(next() + 0.5) < shape.zeros ? 0 : value
+    }
     b = (0..<(shape.k * shape.n)).map { _ in next() }
     c = [Float](repeating: 0, count: shape.m * shape.n)
   }
@@ -232,6 +243,7 @@ struct NumPyRunner {
     for s in spec["shapes"]:
         m, n, k = s["m"], s["n"], s["k"]
         a = rng.random((k, m) if s["transA"] else (m, k), dtype=np.float32) - 0.5
+        a[rng.random(a.shape) < s.get("zeros", 0)] = 0
         b = rng.random((k, n), dtype=np.float32) - 0.5
         c = np.empty((m, n), dtype=np.float32)
         op = a.T if s["transA"] else a

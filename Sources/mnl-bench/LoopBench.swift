@@ -22,6 +22,7 @@ struct LoopBench: ParsableCommand {
   }
 
   func run() throws {
+    try BenchSetup.start()
     let cases: [(String, String)] = [
       ("top level (globals)", "s = 0.0\nfor i in 0..\(iterations) { s = s + i * 0.5 }\nresult = s"),
       (

@@ -15,6 +15,7 @@ struct TrainBench: ParsableCommand {
   @Flag(help: "Skip the NumPy comparison.") var noNumpy = false
 
   func run() throws {
+    try BenchSetup.start()
     let root = repositoryRoot()
     let script = root + "/scripts/train.mnl"
     let source = try String(contentsOfFile: script, encoding: .utf8)

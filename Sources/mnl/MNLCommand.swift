@@ -1,5 +1,7 @@
 import ArgumentParser
+import CSupport
 import Foundation
+import MNLKernels
 import MNLLanguage
 import MNLRepl
 
@@ -16,7 +18,7 @@ struct MNLCommand: ParsableCommand {
       mnl repl                 start the interactive loop
       """,
     discussion: "The REPL shows the value of each expression; scripts print only what they print.",
-    version: "mnl 0.1.0")
+    version: "mnl 0.1.0 (\(KernelDispatch.summary))")
 
   // `.unconditional`: code starting with a minus (`-e "-1 + 2"`) is still the value of -e.
   @Option(name: .customShort("e"), parsing: .unconditional, help: "Evaluate code and print the value of its last expression.")
@@ -29,6 +31,13 @@ struct MNLCommand: ParsableCommand {
   var scriptArguments: [String] = []
 
   mutating func run() throws {
+    // Freed activation and gradient buffers stay in the heap for the next training step
+    // instead of coming back as fresh page-faulting mmaps.
+    mnl_keep_large_blocks(64 << 20, 128 << 20)
+    if let error = KernelDispatch.configurationError {
+      FileHandle.standardError.write(Data("mnl: \(error)\n".utf8))
+      throw ExitCode(2)
+    }
     if let expression {
       let interpreter = Interpreter(arguments: scriptArguments)
       let status = ScriptRunner.report {

@@ -32,10 +32,12 @@ struct GEMMCase: CustomStringConvertible {
   var bias = false
   var relu = false
   var threads = 1
+  /// Fraction of A's entries set to zero (the sparse path's input), 0 for none.
+  var zeros: Float = 0
 
   var description: String {
     "m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB) alpha=\(alpha) beta=\(beta) "
-      + "pads=\(padA),\(padB),\(padC) bias=\(bias) relu=\(relu) threads=\(threads)"
+      + "pads=\(padA),\(padB),\(padC) bias=\(bias) relu=\(relu) threads=\(threads) zeros=\(zeros)"
   }
 }
 
@@ -61,6 +63,11 @@ struct GEMMFixture {
     ldb = colsB + spec.padB
     ldc = spec.n + spec.padC
     a = Self.matrix(rows: rowsA, cols: colsA, ld: lda, padding: .nan, &rng)
+    if spec.zeros > 0 {
+      for i in 0..<rowsA {
+        for j in 0..<colsA where (rng.nextFloat() + 1) / 2 < spec.zeros { a[i * lda + j] = 0 }
+      }
+    }
     b = Self.matrix(rows: rowsB, cols: colsB, ld: ldb, padding: .nan, &rng)
     c = Self.matrix(rows: spec.m, cols: spec.n, ld: ldc, padding: Self.cSentinel, &rng)
     if spec.beta == 0 {
@@ -78,8 +85,8 @@ struct GEMMFixture {
     return values
   }
 
-  /// Runs the optimised kernel (or, with `reference`, the triple loop) on a copy of C.
-  func run(reference: Bool = false, threads: Int? = nil) -> [Float] {
+  /// Runs the optimised kernel of one path (or, with `reference`, the triple loop) on a copy of C.
+  func run(reference: Bool = false, threads: Int? = nil, kernels: KernelTable = .active) -> [Float] {
     var out = c
     let s = spec
     a.withUnsafeBufferPointer { a in
@@ -99,7 +106,7 @@ struct GEMMFixture {
               GEMM.sgemm(
                 transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: s.alpha,
                 a: ap, lda: lda, b: bp, ldb: ldb, beta: s.beta, c: cp, ldc: ldc,
-                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads)
+                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads, kernels: kernels)
             }
           }
         }
@@ -146,16 +153,28 @@ struct GEMMFixture {
 }
 
 extension XCTestCase {
-  /// Checks the kernel against the reference within the accumulation bound, and that C's
-  /// padding is untouched. Returns the kernel's result for further comparisons.
+  /// Checks the kernel of every path the CPU supports against the reference within the
+  /// accumulation bound, and that C's padding is untouched. Returns the active path's result
+  /// for further comparisons.
   @discardableResult
   func assertMatchesReference(
     _ spec: GEMMCase, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line
   ) -> [Float] {
     let fixture = GEMMFixture(spec, seed: seed)
-    let got = fixture.run()
     let expected = fixture.run(reference: true)
     let bounds = fixture.tolerances()
+    for kernels in KernelPaths.all {
+      let got = fixture.run(kernels: kernels)
+      assertWithinBounds(got, expected, bounds, fixture, "\(kernels.isa) \(spec)", file, line)
+    }
+    return fixture.run()
+  }
+
+  func assertWithinBounds(
+    _ got: [Float], _ expected: [Float], _ bounds: [Float], _ fixture: GEMMFixture,
+    _ label: String, _ file: StaticString, _ line: UInt
+  ) {
+    let spec = fixture.spec
     var failures = 0
     for i in 0..<spec.m {
       for j in 0..<spec.n {
@@ -163,19 +182,18 @@ extension XCTestCase {
         let ok = abs(got[index] - expected[index]) <= bounds[index]
         if !ok && failures < 3 {
           XCTFail(
-            "\(spec): C[\(i), \(j)] = \(got[index]), expected \(expected[index]) ± \(bounds[index])",
+            "\(label): C[\(i), \(j)] = \(got[index]), expected \(expected[index]) ± \(bounds[index])",
             file: file, line: line)
         }
         if !ok { failures += 1 }
       }
       for j in spec.n..<fixture.ldc where got[i * fixture.ldc + j] != GEMMFixture.cSentinel {
-        XCTFail("\(spec): padding C[\(i), \(j)] was overwritten", file: file, line: line)
-        return got
+        XCTFail("\(label): padding C[\(i), \(j)] was overwritten", file: file, line: line)
+        return
       }
     }
     if failures > 3 {
-      XCTFail("\(spec): \(failures) elements wrong in all", file: file, line: line)
+      XCTFail("\(label): \(failures) elements wrong in all", file: file, line: line)
     }
-    return got
   }
 }

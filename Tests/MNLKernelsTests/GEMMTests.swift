@@ -1,6 +1,8 @@
 import XCTest
 
 @testable import MNLKernels
+import MNLInterrupt
+import MNLKernelsGeneric
 
 final class GEMMTests: XCTestCase {
   static let awkwardSizes = [1, 3, 7, 17, 33, 257, 785]
@@ -78,20 +80,102 @@ final class GEMMTests: XCTestCase {
     }
   }
 
-  /// n < 16 with A not transposed takes the dot-product path (GEMMNarrow).
+  /// n narrower than a panel (2 vectors) with A not transposed takes the dot-product path
+  /// (GEMMNarrow): below 32 columns with AVX-512, 16 with AVX2, 8 on the baseline.
   func testNarrowOutputsEveryWidth() {
-    for n in 1..<16 {
+    for n in 1..<32 {
       for transB in [false, true] {
         let spec = GEMMCase(
           transB: transB, m: 9, n: n, k: 43, alpha: 0.75, beta: n % 2 == 0 ? 0 : 0.5,
           padA: 2, padB: 1, padC: 3, bias: n % 3 != 0, relu: n % 4 == 1)
-        XCTAssertTrue(
-          GEMMNarrow.applies(transA: false, n: n, k: spec.k), "\(spec) should take the narrow path")
+        for kernels in KernelPaths.all {
+          XCTAssertEqual(
+            kernels.gemmIsNarrow(false, n, spec.k), n < kernels.gemmColumns,
+            "\(kernels.isa) \(spec): narrow path iff n < \(kernels.gemmColumns)")
+        }
         assertMatchesReference(spec)
       }
     }
     assertMatchesReference(GEMMCase(m: 100, n: 10, k: 500, bias: true, threads: 2))
     assertMatchesReference(GEMMCase(m: 1, n: 15, k: 16, beta: 1))
+  }
+
+  /// Every n around the panel widths of all paths (8, 16, 32 columns) and the narrow-path
+  /// threshold, so each path's full, thin (≤ 4, ≤ one vector) and padded edge tiles run.
+  func testEveryWidthAroundThePanels() {
+    for (tA, tB) in Self.transposes {
+      for n in 1...70 {
+        assertMatchesReference(
+          GEMMCase(transA: tA, transB: tB, m: 13, n: n, k: 19, beta: 0.5, bias: true))
+      }
+    }
+  }
+
+  /// A left operand of mostly zeros (MNIST's first layer) takes the zero-skipping path:
+  /// forward x·W and weight gradient xᵀ·dH, with every epilogue, awkward widths and threads.
+  func testSparseLeftOperandSkipsZeros() {
+    let specs = [
+      GEMMCase(m: 100, n: 500, k: 784, bias: true, relu: true, threads: 2, zeros: 0.81),
+      GEMMCase(transA: true, m: 784, n: 500, k: 100, threads: 2, zeros: 0.81),
+      GEMMCase(m: 37, n: 257, k: 129, alpha: 0.5, beta: 0.25, padA: 3, padB: 2, padC: 1, zeros: 0.9),
+      GEMMCase(transA: true, m: 61, n: 300, k: 77, beta: 1, padA: 1, bias: true, zeros: 0.75),
+      GEMMCase(m: 20, n: 515, k: 200, relu: true, threads: 3, zeros: 1),
+    ]
+    for spec in specs {
+      let fixture = GEMMFixture(spec, seed: 5)
+      for kernels in KernelPaths.all {
+        let (rows, columns) = spec.transA ? (spec.k, spec.m) : (spec.m, spec.k)
+        XCTAssertTrue(
+          fixture.a.withUnsafeBufferPointer {
+            kernels.gemmLooksSparse($0.baseAddress!, rows, columns, fixture.lda, 0.3)
+          }, "\(kernels.isa) \(spec) should look sparse")
+        XCTAssertTrue(
+          GEMMSparsity.worthSkippingZeros(
+            transA: spec.transA, transB: false, m: spec.m, n: spec.n, k: spec.k,
+            a: fixture.a, lda: fixture.lda, kernels: kernels) || spec.m * spec.n * spec.k < 1 << 20,
+          "\(kernels.isa) \(spec) should take the sparse path")
+      }
+      assertMatchesReference(spec, seed: 5)
+    }
+    // Dense operands never look sparse.
+    let dense = GEMMFixture(GEMMCase(m: 100, n: 500, k: 784), seed: 2)
+    for kernels in KernelPaths.all {
+      XCTAssertFalse(
+        dense.a.withUnsafeBufferPointer { kernels.gemmLooksSparse($0.baseAddress!, 100, 784, 784, 0.3) })
+    }
+  }
+
+  /// The sparse path itself (forced, whatever the density) against the reference.
+  func testSparsePathOnAnyOperand() {
+    for (tA, zeros) in [(false, Float(0)), (true, 0.5), (false, 0.95)] {
+      for n in [1, 15, 16, 129, 300] {
+        let spec = GEMMCase(
+          transA: tA, m: 9, n: n, k: 40, alpha: 1.5, beta: 0.5, padA: 1, padC: 2, bias: true,
+          relu: true, zeros: zeros)
+        let fixture = GEMMFixture(spec, seed: 9)
+        let expected = fixture.run(reference: true)
+        for kernels in KernelPaths.all {
+          var out = fixture.c
+          fixture.a.withUnsafeBufferPointer { a in
+            fixture.b.withUnsafeBufferPointer { b in
+              fixture.bias.withUnsafeBufferPointer { bias in
+                out.withUnsafeMutableBufferPointer { c in
+                  let op = GEMMOperands(
+                    transA: tA, transB: false, m: spec.m, n: n, k: spec.k, alpha: spec.alpha,
+                    beta: spec.beta, a: a.baseAddress!, lda: fixture.lda, b: b.baseAddress!,
+                    ldb: fixture.ldb, c: c.baseAddress!, ldc: fixture.ldc, bias: bias.baseAddress,
+                    relu: true, narrow: false, sparse: true)
+                  kernels.gemm(op, GEMMWorkspace())
+                }
+              }
+            }
+          }
+          assertWithinBounds(
+            out, expected, fixture.tolerances(), fixture, "\(kernels.isa) sparse \(spec)", #filePath,
+            #line)
+        }
+      }
+    }
   }
 
   func testManyColumnBlocks() {
@@ -100,7 +184,7 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(transB: true, m: 13, n: 8200, k: 3))
   }
 
-  func testTwoThreadsMatchOneThreadBitForBit() {
+  func testThreadCountsMatchOneThreadBitForBit() {
     let shapes = [
       (200, 50, 900), (50, 200, 300), (7, 40, 9), (13, 17, 1), (100, 500, 784), (1000, 37, 20),
       (37, 1000, 20),
@@ -110,9 +194,15 @@ final class GEMMTests: XCTestCase {
         let spec = GEMMCase(
           transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1.3, beta: 0.3, padC: 2,
           bias: true, relu: true, threads: 2)
-        let two = assertMatchesReference(spec)
-        let one = GEMMFixture(spec, seed: 1).run(threads: 1)
-        XCTAssertEqual(one, two, "\(spec): one and two threads differ")
+        assertMatchesReference(spec)
+        for kernels in KernelPaths.all {
+          let fixture = GEMMFixture(spec, seed: 1)
+          let one = fixture.run(threads: 1, kernels: kernels)
+          let two = fixture.run(threads: 2, kernels: kernels)
+          let five = fixture.run(threads: 5, kernels: kernels)
+          XCTAssertEqual(one, two, "\(kernels.isa) \(spec): one and two threads differ")
+          XCTAssertEqual(one, five, "\(kernels.isa) \(spec): one and five threads differ")
+        }
       }
     }
   }
@@ -122,15 +212,15 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(m: 3, n: 5, k: 7, threads: 0))
   }
 
-  func testThreadPlanCoversCOnceWithAtMostTwoWorkers() {
+  func testThreadPlanCoversCOnceWithAtMostTheThreadsAllowed() {
     let a = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     defer { a.deallocate() }
     for (m, n, threads) in [(5000, 500, 0), (100, 500, 0), (100, 500, 2), (3, 5, 2), (512, 512, 8)] {
       let op = GEMMOperands(
         transA: false, transB: false, m: m, n: n, k: 100, alpha: 1, beta: 0, a: a, lda: 100,
         b: a, ldb: n, c: a, ldc: n, bias: nil, relu: false, narrow: false)
-      let (workers, slabs) = GEMMThreading.plan(op, threads: threads)
-      XCTAssertLessThanOrEqual(workers, 2)
+      let (workers, slabs) = GEMMThreading.plan(op, threads: threads, columnGranule: 16)
+      XCTAssertLessThanOrEqual(workers, threads == 0 ? Parallelism.threads : threads)
       XCTAssertLessThanOrEqual(workers, slabs.count)
       let splitRows = slabs.allSatisfy { $0.n == n }
       let covered = slabs.map { splitRows ? $0.m : $0.n }.reduce(0, +)
@@ -144,7 +234,7 @@ final class GEMMTests: XCTestCase {
     let small = GEMMOperands(
       transA: false, transB: false, m: 3, n: 5, k: 7, alpha: 1, beta: 0, a: a, lda: 7, b: a,
       ldb: 5, c: a, ldc: 5, bias: nil, relu: false, narrow: false)
-    XCTAssertEqual(GEMMThreading.plan(small, threads: 0).workers, 1)
+    XCTAssertEqual(GEMMThreading.plan(small, threads: 0, columnGranule: 16).workers, 1)
   }
 
   func testZeroDepthGivesBetaCPlusBias() {
@@ -175,9 +265,11 @@ final class GEMMTests: XCTestCase {
             (4, 4, 4, 3, 4, 4), (4, 4, 4, 4, 3, 4), (4, 4, 4, 4, 4, 3),  // short rows
           ]
           for (m, n, k, lda, ldb, ldc) in calls {
-            GEMM.sgemm(
-              transA: false, transB: false, m: m, n: n, k: k, a: ap, lda: lda, b: bp, ldb: ldb,
-              beta: 0, c: cp, ldc: ldc)
+            for kernels in KernelPaths.all {
+              GEMM.sgemm(
+                transA: false, transB: false, m: m, n: n, k: k, a: ap, lda: lda, b: bp, ldb: ldb,
+                beta: 0, c: cp, ldc: ldc, kernels: kernels)
+            }
           }
         }
       }
@@ -190,7 +282,9 @@ final class GEMMTests: XCTestCase {
     let fixture = GEMMFixture(spec, seed: 3)
     Interrupt.request()
     defer { Interrupt.clear() }
-    XCTAssertEqual(fixture.run(), fixture.c)
+    for kernels in KernelPaths.all {
+      XCTAssertEqual(fixture.run(kernels: kernels), fixture.c, "\(kernels.isa)")
+    }
   }
 
   func testBlockSizesAreBalanced() {

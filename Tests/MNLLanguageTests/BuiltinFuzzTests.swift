@@ -1,5 +1,5 @@
 import Foundation
-import MNLKernels
+import MNLInterrupt
 import XCTest
 
 @testable import MNLLanguage

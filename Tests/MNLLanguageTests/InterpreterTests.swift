@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 import XCTest
 
 @testable import MNLLanguage

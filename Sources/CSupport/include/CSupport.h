@@ -7,12 +7,25 @@ static inline void mnl_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3
 #if defined(__linux__)
 #include <malloc.h>
 #endif
-// Keeps large freed blocks in the heap for reuse instead of returning them to the kernel
-// (see TensorStorage); a no-op off Linux.
+// Keeps large freed blocks in the heap for reuse instead of returning them to the kernel:
+// a training step frees and reallocates the same large buffers every step, and glibc would
+// serve each with a fresh mmap (a page fault per 4 KB on first touch). A no-op off Linux.
 static inline void mnl_keep_large_blocks(int mmap_threshold, int trim_threshold) {
 #if defined(__linux__)
   mallopt(M_MMAP_THRESHOLD, mmap_threshold);
   mallopt(M_TRIM_THRESHOLD, trim_threshold);
 #endif
 }
+
+// CPU feature queries for the kernels' runtime dispatch (CSupport.c). Built for the baseline:
+// they run before anything knows what the CPU supports.
+
+// cpuid(leaf, subleaf) into regs[0..3] = eax, ebx, ecx, edx; returns 0 if the leaf does not
+// exist or the machine is not x86-64.
+int mnl_cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]);
+// XCR0: which register states the OS saves on context switches (bits 1, 2: SSE, AVX;
+// 5, 6, 7: AVX-512 opmask and zmm). 0 when xgetbv is not available (check OSXSAVE first).
+unsigned long long mnl_xcr0(void);
+// CPUs this process may run on (sched_getaffinity), or 0 if unknown.
+int mnl_affinity_cpu_count(void);
 #endif

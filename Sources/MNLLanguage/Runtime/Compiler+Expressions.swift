@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 
 extension Compiler {
   func expression(_ e: Expr) throws -> Code {

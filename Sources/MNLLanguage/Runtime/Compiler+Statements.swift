@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 
 extension Compiler {
   func statement(_ s: Stmt) throws -> Code {

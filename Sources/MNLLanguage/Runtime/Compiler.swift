@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 
 /// A module loaded by `use`: compiled once, run the first time a `use` of it executes.
 final class LoadedModule {

@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 
 /// Runs mnl code. One interpreter holds one set of globals (built-ins, `args`, user variables
 /// and loaded modules); REPL cells share them.

@@ -1,4 +1,4 @@
-import MNLKernels
+import MNLInterrupt
 
 /// The state compiled code shares: control signals, call depth, globals, and the machinery
 /// for calling functions. Compiled closures capture this (never the `Interpreter`), so an

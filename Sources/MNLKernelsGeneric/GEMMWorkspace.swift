@@ -3,20 +3,20 @@ import Synchronization
 /// Packing buffers for one thread of one sgemm call. Buffers are 64-byte aligned, grow on
 /// demand and are recycled through `GEMMWorkspacePool`, so steady-state calls (a training
 /// loop) allocate nothing and never page-fault on fresh memory.
-final class GEMMWorkspace: @unchecked Sendable {
-  private(set) var packedA: UnsafeMutablePointer<Float>
-  private(set) var packedB: UnsafeMutablePointer<Float>
-  /// One 6×16 tile for edge tiles.
-  let scratch: UnsafeMutablePointer<Float>
+public final class GEMMWorkspace: @unchecked Sendable {
+  public private(set) var packedA: UnsafeMutablePointer<Float>
+  public private(set) var packedB: UnsafeMutablePointer<Float>
+  /// One micro-tile (of the widest target) for edge tiles.
+  public let scratch: UnsafeMutablePointer<Float>
   private var capacityA: Int
   private var capacityB: Int
 
-  init() {
+  public init() {
     capacityA = 0
     capacityB = 0
     packedA = Self.allocate(0)
     packedB = Self.allocate(0)
-    scratch = Self.allocate(GEMMBlocking.mr * GEMMBlocking.nr)
+    scratch = Self.allocate(GEMMBlocking.mr * GEMMBlocking.widestNR)
   }
 
   deinit {
@@ -26,7 +26,7 @@ final class GEMMWorkspace: @unchecked Sendable {
   }
 
   /// Makes room for `a` floats of packed A and `b` floats of packed B (contents not kept).
-  func reserve(a: Int, b: Int) {
+  public func reserve(a: Int, b: Int) {
     if a > capacityA {
       packedA.deallocate()
       packedA = Self.allocate(a)
@@ -47,16 +47,16 @@ final class GEMMWorkspace: @unchecked Sendable {
 }
 
 /// A small free list of workspaces shared by all threads.
-enum GEMMWorkspacePool {
+public enum GEMMWorkspacePool {
   /// More than this many idle workspaces are dropped rather than kept.
   private static let keep = 4
   private static let idle = Mutex<[GEMMWorkspace]>([])
 
-  static func take() -> GEMMWorkspace {
+  public static func take() -> GEMMWorkspace {
     idle.withLock { $0.popLast() } ?? GEMMWorkspace()
   }
 
-  static func giveBack(_ workspace: GEMMWorkspace) {
+  public static func giveBack(_ workspace: GEMMWorkspace) {
     idle.withLock { list in
       if list.count < keep { list.append(workspace) }
     }

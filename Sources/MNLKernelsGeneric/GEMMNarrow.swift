@@ -1,18 +1,24 @@
+import MNLInterrupt
+
 /// Products with few output columns (n < 16) and A not transposed, e.g. the 500→10 output
 /// layer. The blocked path would waste most of its 16-wide B panels on padding and pack all
 /// of A to use it once; here each C[i, j] is a dot product along k of A's row i (read in
 /// place) with column j of op(B) (a 16-KB-ish packed copy, or B itself when transposed),
-/// vectorised along k, so no lane is wasted. Tiles of 2 rows × 5 columns keep 10 SIMD8
+/// vectorised along k, so no lane is wasted. Tiles of 2 rows × 5 columns keep 10 vector
 /// accumulators for 7 vector loads per step.
-enum GEMMNarrow {
-  static let rowsPerTile = 2
-  static let columnsPerTile = 5
+public enum GEMMNarrow<T: KernelTarget> {
+  public typealias V = T.Vector
+  @inlinable static var rowsPerTile: Int { 2 }
+  @inlinable static var columnsPerTile: Int { 5 }
 
-  static func applies(transA: Bool, n: Int, k: Int) -> Bool {
-    !transA && n < GEMMBlocking.nr && k >= 16
+  /// Whether a product takes this path on target T (n narrower than T's blocked panel).
+  @inlinable
+  public static func applies(transA: Bool, n: Int, k: Int) -> Bool {
+    !transA && n < GEMMBlocking.nr(T.self) && k >= 16
   }
 
-  static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
+  @inlinable
+  public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
     // op(B)'s columns as contiguous rows of length k.
     let columnsOfB: UnsafePointer<Float>
     let stride: Int
@@ -43,8 +49,8 @@ enum GEMMNarrow {
 
   /// One 2×5 tile of C at (row, column). Rows or columns past the edge alias the tile's
   /// first one: their sums are computed and dropped, which keeps the loop branch-free.
-  @inline(__always)
-  private static func tile(
+  @inlinable @inline(__always)
+  static func tile(
     _ op: GEMMOperands, row: Int, column: Int, columnsOfB: UnsafePointer<Float>, stride: Int
   ) {
     let rows = min(rowsPerTile, op.m - row)
@@ -56,47 +62,47 @@ enum GEMMNarrow {
     let b2 = columns > 2 ? b0 + 2 * stride : b0
     let b3 = columns > 3 ? b0 + 3 * stride : b0
     let b4 = columns > 4 ? b0 + 4 * stride : b0
-    var s00 = SIMD8<Float>()
-    var s01 = SIMD8<Float>()
-    var s02 = SIMD8<Float>()
-    var s03 = SIMD8<Float>()
-    var s04 = SIMD8<Float>()
-    var s10 = SIMD8<Float>()
-    var s11 = SIMD8<Float>()
-    var s12 = SIMD8<Float>()
-    var s13 = SIMD8<Float>()
-    var s14 = SIMD8<Float>()
-    let vectorEnd = op.k & ~7
+    var s00 = V()
+    var s01 = V()
+    var s02 = V()
+    var s03 = V()
+    var s04 = V()
+    var s10 = V()
+    var s11 = V()
+    var s12 = V()
+    var s13 = V()
+    var s14 = V()
+    let vectorEnd = op.k - op.k % V.lanes
     var p = 0
     while p < vectorEnd {
       let x0 = load(a0 + p)
       let x1 = load(a1 + p)
       var y = load(b0 + p)
-      s00 = s00.addingProduct(x0, y)
-      s10 = s10.addingProduct(x1, y)
+      s00 = T.madd(s00, x0, y)
+      s10 = T.madd(s10, x1, y)
       y = load(b1 + p)
-      s01 = s01.addingProduct(x0, y)
-      s11 = s11.addingProduct(x1, y)
+      s01 = T.madd(s01, x0, y)
+      s11 = T.madd(s11, x1, y)
       y = load(b2 + p)
-      s02 = s02.addingProduct(x0, y)
-      s12 = s12.addingProduct(x1, y)
+      s02 = T.madd(s02, x0, y)
+      s12 = T.madd(s12, x1, y)
       y = load(b3 + p)
-      s03 = s03.addingProduct(x0, y)
-      s13 = s13.addingProduct(x1, y)
+      s03 = T.madd(s03, x0, y)
+      s13 = T.madd(s13, x1, y)
       y = load(b4 + p)
-      s04 = s04.addingProduct(x0, y)
-      s14 = s14.addingProduct(x1, y)
-      p += 8
+      s04 = T.madd(s04, x0, y)
+      s14 = T.madd(s14, x1, y)
+      p += V.lanes
     }
     // Finishes C[row + r, column + j] from its partial sums (plus the scalar k tail).
     @inline(__always)
     func finish(
-      _ r: Int, _ j: Int, _ sums: SIMD8<Float>, _ aRow: UnsafePointer<Float>,
+      _ r: Int, _ j: Int, _ sums: V, _ aRow: UnsafePointer<Float>,
       _ bColumn: UnsafePointer<Float>
     ) {
       guard r < rows, j < columns else { return }
       var dot = sums.sum()
-      for q in vectorEnd..<op.k { dot += aRow[q] * bColumn[q] }
+      for q in vectorEnd..<op.k { dot = T.madd(dot, aRow[q], bColumn[q]) }
       let c = op.c + (row + r) * op.ldc + column + j
       var v = op.alpha * dot
       if op.beta != 0 { v += op.beta * c.pointee }
@@ -116,8 +122,6 @@ enum GEMMNarrow {
     finish(1, 4, s14, a1, b4)
   }
 
-  @inline(__always)
-  private static func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
-  }
+  @inlinable @inline(__always)
+  static func load(_ pointer: UnsafePointer<Float>) -> V { V.load(pointer) }
 }

@@ -2,10 +2,15 @@
 /// for any finite logits), vectorised along each row.
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
-public enum Softmax {
+public enum SoftmaxKernels<T: KernelTarget> {
+  public typealias V = T.Vector
+
   /// out row = softmax(x row) (or log-softmax when `log`), for `rows` rows of `length` ≥ 1.
+  @inlinable
   public static func rows(
     _ x: UnsafePointer<Float>, rows: Int, length: Int, _ out: UnsafeMutablePointer<Float>,
     log: Bool
@@ -13,7 +18,7 @@ public enum Softmax {
     for r in 0..<rows {
       let row = x + r * length
       let dst = out + r * length
-      let m = Reduction.extremum(.max, row, count: length)
+      let m = ReductionKernels<T>.extremum(.max, row, count: length)
       let shift = m.isFinite ? m : 0
       let total = expShifted(row, length, shift, dst)
       if log {
@@ -27,6 +32,7 @@ public enum Softmax {
 
   /// loss[r] = log Σ_j exp(x[r, j]) − x[r, labels[r]]; labels must be valid (0 ≤ label < classes).
   /// When `gradient` is given it receives softmax(x) − onehot(label) per row.
+  @inlinable
   public static func sparseCrossEntropy(
     _ logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, classes: Int,
     loss: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>?
@@ -37,7 +43,7 @@ public enum Softmax {
     for r in 0..<rows {
       let row = logits + r * classes
       let dst = gradient.map { $0 + r * classes } ?? scratch
-      let m = Reduction.extremum(.max, row, count: classes)
+      let m = ReductionKernels<T>.extremum(.max, row, count: classes)
       let shift = m.isFinite ? m : 0
       let total = expShifted(row, classes, shift, dst)
       let label = labels[r]
@@ -50,36 +56,41 @@ public enum Softmax {
   }
 
   /// dst = exp(row − shift); returns Σ dst.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func expShifted(
     _ row: UnsafePointer<Float>, _ n: Int, _ shift: Float, _ dst: UnsafeMutablePointer<Float>
   ) -> Float {
-    let s = Vec8(repeating: shift)
-    var acc = Vec8()
+    let s = V(repeating: shift)
+    var acc = V()
     var i = 0
-    while i + 8 <= n {
-      let e = exp8(load8(row + i) - s)
-      store8(e, dst + i)
+    while i + V.lanes <= n {
+      let e = VectorMath<T>.exp(V.load(row + i) - s)
+      e.store(dst + i)
       acc += e
-      i += 8
+      i += V.lanes
     }
     var total = acc.sum()
-    while i < n {
-      let e = exp1(row[i] - shift)
-      dst[i] = e
-      total += e
-      i += 1
+    if i < n {
+      // The tail (all of a 10-class row with 16 lanes) as one partial vector: lane-wise the
+      // same values as the scalar twin, at the cost of one vector exp instead of one per element.
+      var tail = V(repeating: 0)
+      for t in 0..<(n - i) { tail[t] = row[i + t] - shift }
+      let e = VectorMath<T>.exp(tail)
+      for t in 0..<(n - i) {
+        dst[i + t] = e[t]
+        total += e[t]
+      }
     }
     return total
   }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   static func scaleRow(_ dst: UnsafeMutablePointer<Float>, _ n: Int, _ factor: Float) {
-    let f = Vec8(repeating: factor)
+    let f = V(repeating: factor)
     var i = 0
-    while i + 8 <= n {
-      store8(load8(dst + i) * f, dst + i)
-      i += 8
+    while i + V.lanes <= n {
+      (V.load(dst + i) * f).store(dst + i)
+      i += V.lanes
     }
     while i < n {
       dst[i] *= factor
@@ -87,15 +98,15 @@ public enum Softmax {
     }
   }
 
-  @inline(__always)
+  @inlinable @inline(__always)
   static func subtractConstant(
     _ row: UnsafePointer<Float>, _ n: Int, _ c: Float, _ dst: UnsafeMutablePointer<Float>
   ) {
-    let v = Vec8(repeating: c)
+    let v = V(repeating: c)
     var i = 0
-    while i + 8 <= n {
-      store8(load8(row + i) - v, dst + i)
-      i += 8
+    while i + V.lanes <= n {
+      (V.load(row + i) - v).store(dst + i)
+      i += V.lanes
     }
     while i < n {
       dst[i] = row[i] - c

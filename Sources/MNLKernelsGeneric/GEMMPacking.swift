@@ -1,12 +1,14 @@
 /// Copies blocks of op(A) and op(B) into the contiguous, zero-padded panel layouts the
 /// micro-kernel streams through. Reading through strides here is what makes Aᵀ·B and A·Bᵀ
 /// cost no transpose copy: only the index arithmetic of the source differs.
-enum GEMMPacking {
+public enum GEMMPacking<T: KernelTarget> {
+  public typealias V = T.Vector
+
   /// Packs op(A)[rows, depth] (rows.count ≤ MC, depth.count = kc) scaled by alpha into
   /// panels of MR rows: panel q holds, for each p, the MR values op(A)[q·MR + r, p].
   /// Rows past the end of the last panel are zero so the kernel can always run a full tile.
-  @inline(__always)
-  static func packA(
+  @inlinable @inline(__always)
+  public static func packA(
     _ op: GEMMOperands, rows: Range<Int>, depth: Range<Int>, into dst: UnsafeMutablePointer<Float>
   ) {
     let mr = GEMMBlocking.mr
@@ -42,12 +44,12 @@ enum GEMMPacking {
 
   /// Packs op(B)[depth, columns] (columns.count ≤ NC) into panels of NR columns: panel q
   /// holds, for each p, the NR values op(B)[p, q·NR + c]. Missing columns are zero.
-  @inline(__always)
-  static func packB(
+  @inlinable @inline(__always)
+  public static func packB(
     _ op: GEMMOperands, depth: Range<Int>, columns: Range<Int>,
     into dst: UnsafeMutablePointer<Float>
   ) {
-    let nr = GEMMBlocking.nr
+    let nr = 2 * V.lanes
     let kc = depth.count
     var panel = dst
     var j0 = columns.lowerBound
@@ -63,16 +65,13 @@ enum GEMMPacking {
           for p in 0..<kc { panel[p * nr + col] = 0 }
         }
       } else if width == nr {
-        // op(B)[p, j] = b[p·ldb + j]: one row of the panel is 16 contiguous floats.
-        var src = UnsafeRawPointer(op.b + depth.lowerBound * op.ldb + j0)
-        let rowStride = op.ldb * MemoryLayout<Float>.stride
-        let out = UnsafeMutableRawPointer(panel)
+        // op(B)[p, j] = b[p·ldb + j]: one row of the panel is NR contiguous floats.
+        var src = op.b + depth.lowerBound * op.ldb + j0
         for p in 0..<kc {
-          let lo = src.loadUnaligned(as: SIMD8<Float>.self)
-          let hi = src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-          out.storeBytes(of: lo, toByteOffset: p * 64, as: SIMD8<Float>.self)
-          out.storeBytes(of: hi, toByteOffset: p * 64 + 32, as: SIMD8<Float>.self)
-          src += rowStride
+          let out = panel + p * nr
+          V.load(src).store(out)
+          V.load(src + V.lanes).store(out + V.lanes)
+          src += op.ldb
         }
       } else {
         var src = op.b + depth.lowerBound * op.ldb + j0

@@ -1,0 +1,75 @@
+import CSupport
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// How many threads the kernels may use: the CPUs this process may run on
+/// (`sched_getaffinity`, so `taskset` and container CPU sets count), or `MNL_THREADS=N`.
+public enum Parallelism {
+  /// MNL_THREADS above this is refused as a typo rather than oversubscribing.
+  static let maximumThreads = 1024
+
+  public static let selection: Result<Int, KernelConfigurationError> = select(
+    requested: KernelDispatch.environment("MNL_THREADS"))
+
+  /// Threads kernels split large work into (at least 1).
+  public static let threads: Int = (try? selection.get()) ?? availableCPUs()
+
+  static func select(requested: String?) -> Result<Int, KernelConfigurationError> {
+    guard let requested, !requested.isEmpty else { return .success(availableCPUs()) }
+    guard let count = Int(requested), count >= 1, count <= maximumThreads else {
+      return .failure(
+        KernelConfigurationError(
+          message: "MNL_THREADS=\(requested) is not a thread count from 1 to \(maximumThreads)"))
+    }
+    return .success(count)
+  }
+
+  static func availableCPUs() -> Int {
+    let affinity = Int(mnl_affinity_cpu_count())
+    if affinity > 0 { return affinity }
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+
+  /// Element counts from which streaming kernels split work between threads, and the least
+  /// each thread gets (a thread costs a few microseconds to wake).
+  static let elementsPerThread = 1 << 17
+
+  /// Runs `body(start, end)` over 0..<count, split into up to `threads` parts of at least
+  /// `elementsPerThread` elements each (so small counts stay on the calling thread). Part
+  /// boundaries are multiples of 16 floats, whole vectors for every path.
+  @inline(__always)
+  static func forEachPart(_ count: Int, _ body: (Int, Int) -> Void) {
+    let parts = min(threads, count / elementsPerThread)
+    if parts <= 1 {
+      body(0, count)
+      return
+    }
+    let chunk = (count / parts + 15) & ~15
+    withoutActuallyEscaping(body) { body in
+      let box = UncheckedBox(body)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let start = min(count, part * chunk)
+        let end = part == parts - 1 ? count : min(count, start + chunk)
+        if start < end { box.value(start, end) }
+      }
+    }
+  }
+}
+
+/// Raw pointers and non-Sendable closures handed to worker threads: the parts a kernel
+/// hands out write disjoint ranges.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+struct SendablePointers: @unchecked Sendable {
+  let a: UnsafePointer<Float>
+  let b: UnsafePointer<Float>
+  let out: UnsafeMutablePointer<Float>
+}
