@@ -62,12 +62,13 @@ func scatterAdd(_ gradient: Tensor, at indices: Tensor, axis: Int, into shape: [
   let inner = shapeCount(Array(shape[(axis + 1)...]))
   var positions: [Int] = []
   positions.reserveCapacity(indices.count)
-  for value in indices.values {
-    let position = value < 0 ? value + Float(length) : value
-    guard position >= 0, position < Float(length), position == position.rounded() else {
+  // Read exactly (an int64 index past 2^24 has no exact Float).
+  for value in try indices.indexValues(for: "take") {
+    let position = value < 0 ? value + length : value
+    guard position >= 0, position < length else {
       throw TensorError("index \(value) is out of range for an axis of length \(length) in take")
     }
-    positions.append(Int(position))
+    positions.append(position)
   }
   guard gradient.count == outer * positions.count * inner else {
     throw TensorError(

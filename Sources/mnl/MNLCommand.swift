@@ -2,6 +2,7 @@ import ArgumentParser
 import CSupport
 import Foundation
 import MNLKernels
+import MNLInterrupt
 import MNLLanguage
 import MNLRepl
 
@@ -39,6 +40,7 @@ struct MNLCommand: ParsableCommand {
       throw ExitCode(2)
     }
     if let expression {
+      ScriptInterrupts.install()
       let interpreter = Interpreter(arguments: scriptArguments)
       let status = ScriptRunner.report {
         if let value = try interpreter.evaluateCell(source: expression, name: "-e") {
@@ -75,6 +77,7 @@ struct MNLCommand: ParsableCommand {
       name = script
     }
     let interpreter = Interpreter(arguments: scriptArguments, scriptPath: script == "-" ? nil : script)
+    ScriptInterrupts.install()
     let status = ScriptRunner.report { try interpreter.runScript(source: source, path: name) }
     interpreter.output.flush()
     if status != 0 { throw ExitCode(status) }
@@ -93,7 +96,8 @@ enum ScriptRunner {
     } catch let d as Diagnostic {
       OutputSink.standardOutput.flush()
       FileHandle.standardError.write(Data((d.rendered + "\n").utf8))
-      return 1
+      // Stopped by Ctrl-C: the status a shell expects from a process ended by SIGINT.
+      return Interrupt.isRequested && d.message == "interrupted" ? ScriptInterrupts.exitStatus : 1
     } catch {
       OutputSink.standardOutput.flush()
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
