@@ -91,13 +91,15 @@ enum ParameterTree {
     _ mine: inout Value, _ theirs: Value, _ path: String, _ scalar: ((Double, Double) -> Double)?,
     _ update: (inout Tensor, Tensor, String) throws -> Void
   ) throws -> Value? {
-    switch mine {
-    case .tensor(var t):
+    if case .tensor = mine {
       let o = try leafTensor(theirs, path)
-      mine = .none
+      // Moved out of `mine` (no second reference), so the update happens in place.
+      guard var t = takeTensor(&mine) else { return nil }
       defer { mine = .tensor(t) }
       try update(&t, o, path)
       return .tensor(t)
+    }
+    switch mine {
     case .float(let d):
       // Numbers are doubles: update them in double precision when the caller can.
       if let scalar, let o = theirs.asDouble { return .float(scalar(d, o)) }
@@ -116,6 +118,13 @@ enum ParameterTree {
       default: return mine
       }
     }
+  }
+
+  /// The tensor in `value`, leaving `.none` behind: the caller then holds the only reference.
+  private static func takeTensor(_ value: inout Value) -> Tensor? {
+    guard case .tensor(let t) = value else { return nil }
+    value = .none
+    return t
   }
 
   /// The other tree's leaf as a tensor (numbers become 0-d tensors).
