@@ -57,9 +57,10 @@ public enum AtomicFile {
     defer { closedir(dir) }
     let prefix = ".\(base).tmp-"
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
+      // Read d_name in place, up to its NUL: glibc's records are only d_reclen bytes long, so
+      // copying the whole `dirent` (256-byte d_name) can read past the end of its buffer.
+      guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+      let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
       guard name.hasPrefix(prefix) else { continue }
       let rest = name.dropFirst(prefix.count)
       guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
