@@ -24,7 +24,7 @@ extension Builtins {
         return .float(d)
       default:
         if let r = try ValueExtensions.first({ try $0.convert(v, to: "float") }) { return r }
-        throw ScriptError("cannot convert a \(v.typeName) to a float")
+        throw ScriptError("cannot convert \(v.typeNameWithArticle) to a float")
       }
     },
     BuiltinFunction("bool", [.init("x")], doc: "The truth value: none, false, 0, \"\", [] and {} are false.") { ctx in
@@ -49,7 +49,7 @@ extension Builtins {
       return .int(i)
     default:
       if let r = try ValueExtensions.first({ try $0.convert(v, to: "int") }) { return r }
-      throw ScriptError("cannot convert a \(v.typeName) to an int")
+      throw ScriptError("cannot convert \(v.typeNameWithArticle) to an int")
     }
   }
 }

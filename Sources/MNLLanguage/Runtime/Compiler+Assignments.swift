@@ -28,7 +28,7 @@ extension Compiler {
       return { f, v in
         let o = try object(f)
         guard case .record(let r) = o else {
-          throw Diagnostic("cannot set field '\(name)' on a \(o.typeName); only records have settable fields", at: loc)
+          throw Diagnostic("cannot set field '\(name)' on \(o.typeNameWithArticle); only records have settable fields", at: loc)
         }
         r[name] = v
       }

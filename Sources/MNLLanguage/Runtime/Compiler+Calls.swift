@@ -40,7 +40,7 @@ extension Compiler {
           let fields: [String]
           if case .record(let r) = o { fields = r.keys } else { fields = [] }
           let hint = Suggestions.hint(for: name, in: callables + fields)
-          throw Diagnostic("a \(o.typeName) has no method '\(name)'\(hint)", at: memberLoc)
+          throw Diagnostic("\(o.typeNameWithArticle) has no method '\(name)'\(hint)", at: memberLoc)
         }
       }
     }

@@ -207,7 +207,7 @@ extension Compiler {
     default:
       if !o.isCoreValue, let v = try ValueExtensions.first({ try $0.member(o, name) }) { return v }
       let names = ValueExtensions.installed.flatMap { $0.memberNames(of: o) }
-      throw ScriptError("a \(o.typeName) has no field '\(name)'\(Suggestions.hint(for: name, in: names))")
+      throw ScriptError("\(o.typeNameWithArticle) has no field '\(name)'\(Suggestions.hint(for: name, in: names))")
     }
   }
 

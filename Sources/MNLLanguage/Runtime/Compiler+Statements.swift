@@ -146,7 +146,7 @@ extension Compiler {
   /// `a, b = value`: value must be a list of exactly `count` items.
   static func unpack(_ v: Value, count: Int, at loc: SourceLocation) throws -> [Value] {
     guard case .list(let l) = v else {
-      throw Diagnostic("cannot unpack a \(v.typeName) into \(count) variables; expected a list", at: loc)
+      throw Diagnostic("cannot unpack \(v.typeNameWithArticle) into \(count) variables; expected a list", at: loc)
     }
     guard l.items.count == count else {
       throw Diagnostic("cannot unpack a list of \(l.items.count) items into \(count) variables", at: loc)

@@ -68,7 +68,7 @@ enum Indexing {
     if !base.isCoreValue, let v = try ValueExtensions.first({ try $0.index(base, indices) }) { return v }
     if indices.count > 1, base.isCoreValue {
       throw ScriptError(
-        "a \(base.typeName) takes one index, got \(indices.count)",
+        "\(base.typeNameWithArticle) takes one index, got \(indices.count)",
         note: "for nested lists write xs[i][j]")
     }
     throw ScriptError("\(base.typeName) cannot be indexed")
@@ -108,7 +108,7 @@ enum Indexing {
     if !base.isCoreValue {
       for ext in ValueExtensions.installed where try ext.setIndex(&base, indices, to: newValue) { return }
     }
-    throw ScriptError("cannot assign to an element of a \(base.typeName)")
+    throw ScriptError("cannot assign to an element of \(base.typeNameWithArticle)")
   }
 
   static func missingField(_ key: String, in r: RecordObject) -> ScriptError {
@@ -123,7 +123,7 @@ enum Indexing {
     case .record(let r): return r.count
     default:
       if !v.isCoreValue, let n = try ValueExtensions.first({ try $0.length(of: v) }) { return n }
-      throw ScriptError("len() of a \(v.typeName) is not defined")
+      throw ScriptError("len() of \(v.typeNameWithArticle) is not defined")
     }
   }
 
@@ -135,7 +135,7 @@ enum Indexing {
     case .record(let r): return r.keys.map { .string($0) }
     default:
       if !v.isCoreValue, let items = try ValueExtensions.first({ try $0.iterate(v) }) { return items }
-      throw ScriptError("cannot iterate over a \(v.typeName)")
+      throw ScriptError("cannot iterate over \(v.typeNameWithArticle)")
     }
   }
 }

@@ -284,7 +284,7 @@ enum Operators {
     case .tensor, .object:
       if let b = try ValueExtensions.first({ try $0.truth(v) }) { return b }
       if case .object = v { return true }
-      throw ScriptError("the truth value of a \(v.typeName) is ambiguous; compare it explicitly")
+      throw ScriptError("the truth value of \(v.typeNameWithArticle) is ambiguous; compare it explicitly")
     }
   }
 }

@@ -168,7 +168,7 @@ final class Runtime {
     case .function(let fn): return try invoke(fn, positional: positional, keywords: keywords, at: loc)
     case .builtin(let b): return try invokeBuiltin(b, positional: positional, keywords: keywords, at: loc)
     default:
-      throw Diagnostic("a \(callee.typeName) is not a function and cannot be called", at: loc)
+      throw Diagnostic("\(callee.typeNameWithArticle) is not a function and cannot be called", at: loc)
     }
   }
 

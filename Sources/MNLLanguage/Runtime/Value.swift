@@ -99,6 +99,12 @@ extension Value {
     }
   }
 
+  /// The type name with its indefinite article, for messages: "an int", "a tensor".
+  public var typeNameWithArticle: String {
+    let name = typeName
+    return ("aeiou".contains(name.first ?? "x") ? "an " : "a ") + name
+  }
+
   /// True for none/bool/int/float/string/list/record/function values: the ones the core
   /// handles itself. Everything else goes through `ValueExtension`.
   var isCoreValue: Bool {
