@@ -79,10 +79,12 @@ let package = Package(
     .target(name: "MNLData", dependencies: ["MNLKernels", "MNLTensor", "CZlib"]),
     // Terminal and SVG output: images, charts, progress bars.
     .target(name: "MNLDisplay", dependencies: ["MNLTensor"]),
+    // Data-parallel collectives over MPI (Open MPI, loaded at run time when mpirun started us).
+    .target(name: "MNLDistributed"),
     // The language: lexer, parser, resolver, interpreter, built-ins.
     .target(
       name: "MNLLanguage",
-      dependencies: ["MNLTensor", "MNLAutodiff", "MNLData", "MNLDisplay", "MNLInterrupt"]),
+      dependencies: ["MNLTensor", "MNLAutodiff", "MNLData", "MNLDisplay", "MNLInterrupt", "MNLDistributed"]),
     // The interactive REPL (GNU readline).
     .target(
       name: "MNLRepl", dependencies: ["MNLLanguage", "MNLDisplay", "CReadline", "MNLInterrupt"]),
@@ -90,7 +92,7 @@ let package = Package(
     .executableTarget(
       name: "mnl",
       dependencies: [
-        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "CSupport",
+        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "MNLDistributed", "CSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (release builds): kernels vs NumPy, interpreter loop, training steps.

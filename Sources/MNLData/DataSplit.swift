@@ -73,11 +73,22 @@ public final class DataSplit: @unchecked Sendable {
   /// examples remain, the batch takes those, reshuffles for the next epoch and fills up from
   /// its start. Shuffling is Fisher–Yates driven by `generator`, so a seeded generator makes
   /// the batches reproducible.
+  ///
+  /// With `shards` > 1 the batch of `size` examples is the same on every shard (the shuffle
+  /// depends only on the generator, seeded alike everywhere) and shard `shard` gets its
+  /// `size / shards` consecutive examples of it: data-parallel ranks together see exactly the
+  /// batch a single process would.
   public func nextBatch(
-    _ size: Int, using generator: inout some RandomNumberGenerator
+    _ size: Int, shard: Int = 0, shards: Int = 1, using generator: inout some RandomNumberGenerator
   ) throws -> (images: Tensor, labels: Tensor) {
     guard size > 0, size <= count else {
       throw TensorError("batch size \(size) must be between 1 and the split's \(count) examples")
+    }
+    guard shards >= 1, shard >= 0, shard < shards else {
+      throw TensorError("shard \(shard) must be between 0 and shards - 1 (shards: \(shards))")
+    }
+    guard size % shards == 0 else {
+      throw TensorError("batch size \(size) does not split evenly into \(shards) shards")
     }
     if epochsCompleted == 0 && indexInEpoch == 0 {
       Self.fisherYates(&order, using: &generator)
@@ -94,7 +105,8 @@ public final class DataSplit: @unchecked Sendable {
       picked = Array(order[indexInEpoch..<(indexInEpoch + size)])
       indexInEpoch += size
     }
-    return gather(picked)
+    let part = size / shards
+    return gather(Array(picked[(shard * part)..<((shard + 1) * part)]))
   }
 
   /// Starts over: file order, no epochs completed (the next `nextBatch` shuffles afresh).

@@ -30,9 +30,23 @@ public enum Parallelism {
   }
 
   static func availableCPUs() -> Int {
+    let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let affinity = Int(mnl_affinity_cpu_count())
-    if affinity > 0 { return affinity }
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let usable = affinity > 0 ? affinity : online
+    // Ranks of an MPI job on one machine share its CPUs: unless the launcher already bound
+    // each rank to its own CPUs (the affinity mask is then smaller than the machine), each
+    // rank takes an equal share instead of every rank starting a thread per CPU.
+    let ranks = ranksOnThisMachine()
+    if ranks > 1 && usable >= online { return max(1, usable / ranks) }
+    return usable
+  }
+
+  /// Processes of an MPI job on this machine, as Open MPI's mpirun (or MPICH's Hydra) says.
+  static func ranksOnThisMachine() -> Int {
+    for name in ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"] {
+      if let value = KernelDispatch.environment(name), let n = Int(value), n >= 1 { return n }
+    }
+    return 1
   }
 
   /// Element counts from which streaming kernels split work between threads, and the least

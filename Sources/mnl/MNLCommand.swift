@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSupport
 import Foundation
+import MNLDistributed
 import MNLKernels
 import MNLInterrupt
 import MNLLanguage
@@ -48,6 +49,7 @@ struct MNLCommand: ParsableCommand {
         }
       }
       interpreter.output.flush()
+      Communicator.finish(status: status)
       if status != 0 { throw ExitCode(status) }
       return
     }
@@ -80,6 +82,8 @@ struct MNLCommand: ParsableCommand {
     ScriptInterrupts.install()
     let status = ScriptRunner.report { try interpreter.runScript(source: source, path: name) }
     interpreter.output.flush()
+    // MPI_Finalize after success; MPI_Abort after an error, so mpirun ends the other ranks.
+    Communicator.finish(status: status)
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -21,12 +21,15 @@ extension Builtins {
       ])
     },
     BuiltinFunction(
-      "next_batch", [.init("split"), .init("size")],
-      doc: "[images, labels] for the next `size` examples of a shuffled pass; reshuffles each epoch (seeded by seed(n))."
+      "next_batch",
+      [.init("split"), .init("size"), .init("shard", default: .int(0)), .init("shards", default: .int(1))],
+      doc: "[images, labels] for the next `size` examples of a shuffled pass; reshuffles each epoch (seeded by seed(n)). With shards: N, this is shard `shard`'s size/N of that batch (data-parallel ranks: shard: mpi_rank(), shards: mpi_size())."
     ) { ctx in
       let split = try ctx.dataSplit(0)
       let size = try ctx.int(1)
-      let batch = try SessionRandom.with { try split.split.nextBatch(size, using: &$0) }
+      let shard = try ctx.int(2)
+      let shards = try ctx.int(3)
+      let batch = try SessionRandom.with { try split.split.nextBatch(size, shard: shard, shards: shards, using: &$0) }
       return .list([.tensor(batch.images), .tensor(batch.labels)])
     },
     BuiltinFunction("image", [.init("split"), .init("index")], doc: "Image `index` of a split as a rows×columns tensor in [0, 1].") { ctx in
