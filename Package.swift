@@ -90,7 +90,7 @@ let package = Package(
     .executableTarget(
       name: "mnl",
       dependencies: [
-        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "CSupport",
+        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "CSupport", "MNLData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (release builds): kernels vs NumPy, interpreter loop, training steps.
