@@ -151,9 +151,11 @@ extension REPL {
   private func reset() {
     let old = interpreter
     let fresh = Interpreter(arguments: old.arguments, scriptPath: old.scriptPath, output: old.output)
-    // Built-ins the CLI added to the old interpreter carry over.
+    // Built-ins the CLI or the kernel added (or replaced, like the kernel's input) carry over.
     for name in old.globalNames {
-      if case .builtin(let b)? = old.global(name), fresh.global(name) == nil { fresh.register(b) }
+      guard case .builtin(let b)? = old.global(name) else { continue }
+      if case .builtin(let standard)? = fresh.global(name), standard === b { continue }
+      fresh.register(b)
     }
     fresh.richDisplay = old.richDisplay
     interpreter = fresh
