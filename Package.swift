@@ -120,7 +120,7 @@ let package = Package(
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage", "MNLInterrupt"]),
     .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLLanguage", "MNLData", "MNLTensor"]),
-    .testTarget(name: "MNLJupyterTests", dependencies: ["MNLJupyter", "MNLRepl", "MNLDisplay"]),
+    .testTarget(name: "MNLJupyterTests", dependencies: ["MNLJupyter", "MNLRepl", "MNLDisplay", "MNLData"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]

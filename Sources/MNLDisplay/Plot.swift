@@ -30,7 +30,9 @@ public struct Plot: Sendable {
         "[" + formatSignificant(edges[i], digits: 3) + ", " + formatSignificant(edges[i + 1], digits: 3)
           + (i == counts.count - 1 ? "]" : ")")
       }
-      out += BarChart(labels: labels, values: counts).render(capabilities: capabilities)
+      var chart = BarChart(labels: labels, values: counts)
+      chart.integerValues = true
+      out += chart.render(capabilities: capabilities)
       return out
     }
     var chart = LineChart(title: title, series: series, height: height)

@@ -70,6 +70,8 @@ public final class JupyterKernel {
         if shouldStop { break }
       }
     }
+    // Wakes the heartbeat thread (its wait fails with ETERM), so it closes its socket.
+    zmq_ctx_shutdown(context.handle)
   }
 
   func handle(_ frames: [[UInt8]], on socket: ZMQSocket) {

@@ -39,10 +39,15 @@ extension JupyterKernel {
     let socket = try ZMQSocket(context, type: ZMQ_REP)
     try socket.bind(connection.endpoint(connection.hbPort))
     let thread = Thread {
-      // Signals go to the main thread's handler; a failed echo just waits for the next ping.
+      // A signal interrupts a wait (receive gives nil): wait again. An error means the context
+      // is ending: stop, which closes the socket.
       while true {
-        guard let frames = try? socket.receive() else { continue }
-        try? socket.send(frames)
+        do {
+          guard let frames = try socket.receive() else { continue }
+          try socket.send(frames)
+        } catch {
+          return
+        }
       }
     }
     thread.name = "mnl-heartbeat"

@@ -26,10 +26,13 @@ final class ZMQContext: @unchecked Sendable {
 /// thread while the loop waits for it).
 final class ZMQSocket: @unchecked Sendable {
   let handle: UnsafeMutableRawPointer
+  /// Kept so the context (whose termination waits for every socket) outlives its sockets.
+  private let context: ZMQContext
 
   init(_ context: ZMQContext, type: Int32) throws {
     guard let handle = zmq_socket(context.handle, type) else { throw ZMQError("zmq_socket") }
     self.handle = handle
+    self.context = context
     var linger: Int32 = 0  // closing never waits for unsent messages
     zmq_setsockopt(handle, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
   }

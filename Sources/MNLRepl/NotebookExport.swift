@@ -14,7 +14,7 @@ public enum NotebookExport {
 
   public static func run(source: String, path: String, arguments: [String], execute: Bool) -> Result {
     var document = NotebookDocument()
-    let header = ScriptCells.headerComment(source)
+    let header = markdown(ScriptCells.headerComment(source))
     if !header.isEmpty { document.cells.append(.init(kind: .markdown, source: header)) }
 
     var outputs: [NotebookOutput] = []
@@ -36,5 +36,12 @@ public enum NotebookExport {
       document.cells.append(code)
     }
     return Result(document: document, failure: failure, codeCells: cells.count)
+  }
+
+  /// A header comment as markdown: indented lines (usage examples) become a code block.
+  static func markdown(_ comment: String) -> String {
+    comment.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      line.hasPrefix("  ") && !line.hasPrefix("    ") ? "  " + line : String(line)
+    }.joined(separator: "\n")
   }
 }
