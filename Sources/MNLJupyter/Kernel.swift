@@ -159,13 +159,15 @@ public final class JupyterKernel {
         content["traceback"] = [String]()
       }
     }
-    reply(message, on: socket, type: "execute_reply", content: content)
+    // Before the reply: whatever is queued now was sent before the front end saw the error.
     if !succeeded && (message.content["stop_on_error"] as? Bool ?? true) { abortQueuedExecutions() }
+    reply(message, on: socket, type: "execute_reply", content: content)
     silent = false
   }
 
   /// After a failed cell, cells already queued behind it are not run (the notebook's "Run
-  /// all" stops at the error): they get status "aborted".
+  /// all" stops at the error): they get status "aborted". Only requests that arrived before
+  /// the failed cell's reply go, so a cell run after seeing the error always runs.
   func abortQueuedExecutions() {
     while !ZMQSocket.poll([shell], timeout: 0).isEmpty {
       guard let frames = try? shell.receive(), case .success(let message) = signer.decode(frames) else { continue }

@@ -8,15 +8,20 @@ struct KernelCommand: ParsableCommand {
     commandName: "kernel",
     abstract: "Run the Jupyter kernel (Jupyter starts it with -f CONNECTION_FILE), or install its kernelspec.",
     discussion: "After `mnl kernel install --user`, JupyterLab, Jupyter Notebook and VS Code list a kernel named \"mnl\".",
-    subcommands: [KernelInstallCommand.self])
+    subcommands: [KernelRunCommand.self, KernelInstallCommand.self],
+    defaultSubcommand: KernelRunCommand.self)
+}
+
+/// `mnl kernel [run] -f CONNECTION_FILE`: serve Jupyter until it asks the kernel to shut down.
+struct KernelRunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Serve a Jupyter front end (the default: `mnl kernel -f FILE`); Jupyter starts this from kernel.json.")
 
   @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote (ports and signing key).", valueName: "connection-file"))
-  var connectionFile: String?
+  var connectionFile: String
 
   mutating func run() throws {
-    guard let connectionFile else {
-      throw ValidationError("give the connection file: mnl kernel -f FILE (Jupyter does this), or run mnl kernel install")
-    }
     try Startup.prepare()
     let info = try ConnectionInfo.read(connectionFile)
     let kernel = try JupyterKernel(connection: info)

@@ -19,6 +19,8 @@ struct MNLCommand: ParsableCommand {
       mnl -e EXPRESSION                 evaluate and print the value
       mnl - [ARGS...]                   run a script read from standard input
       mnl repl                          start the interactive loop
+      mnl notebook FILE.mnl             run the cells and write FILE.ipynb
+      mnl kernel install --user         make the Jupyter kernel "mnl" known to JupyterLab/VS Code
       mnl <subcommand> --help           help for one subcommand
       """,
     discussion: """

@@ -9,9 +9,9 @@ struct NotebookCommand: ParsableCommand {
     commandName: "notebook",
     abstract: "Run a script cell by cell and write it as a Jupyter notebook (.ipynb, nbformat 4.5).",
     discussion: """
-      Cells start at `#%%` lines (`#%% title` adds a markdown heading); the script's header comment
-      becomes the first markdown cell. Each code cell keeps its outputs: printed text, values,
-      plots as SVG, images as PNG, tables as HTML, errors with their diagnostic. The first failing
+      Cells start at `#%%` lines (`#%% title` adds a markdown heading); the script's header comment \
+      becomes the first markdown cell. Each code cell keeps its outputs: printed text, values, \
+      plots as SVG, images as PNG, tables as HTML, errors with their diagnostic. The first failing \
       cell stops the run (later cells are written without outputs) and the exit status is 1.
       """)
 

@@ -72,6 +72,19 @@ import Testing
     #expect(text.contains("[3, 4] f32"))
   }
 
+  @Test func loadRunsOneCellOfAScriptAgainstTheSession() throws {
+    let path = NSTemporaryDirectory() + "mnl-cells-\(UUID().uuidString).mnl"
+    try "#%% a\nbase = 100\n#%% b\nbase + offset\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (session, collected) = session()
+    #expect(session.execute("offset = 5", count: 1))
+    #expect(!session.execute(":load \(path) --cell 2", count: 2))  // base is not defined yet
+    #expect(session.execute(":load \(path) --cell 1", count: 3))
+    collected.outputs = []
+    #expect(session.execute(":load \(path) --cell 2", count: 4))
+    #expect(collected.outputs == [.result(MimeBundle(plain: "105"))])
+  }
+
   @Test func progressBarsUpdateOneDisplay() {
     let (session, collected) = session()
     #expect(session.execute("b = progress_bar(2)\nb.update(1)\nb.update(2)\nb.finish()", count: 1))

@@ -11,6 +11,7 @@ traceback, complete, inspect, is_complete, history, interrupting a cell that loo
 """
 import base64
 import os
+import zlib
 import struct
 import subprocess
 import sys
@@ -33,6 +34,31 @@ def png_size(data):
     assert raw[:8] == b"\x89PNG\r\n\x1a\n", raw[:8]
     assert raw[12:16] == b"IHDR"
     return struct.unpack(">II", raw[16:24])
+
+
+def png_pixels(data):
+    """Decodes mnl's 8-bit grey/RGB PNGs with Python's zlib: (width, height, channels, rows).
+    Checks every chunk's CRC; mnl writes filter type 0 (none) on every row."""
+    raw = base64.b64decode(data)
+    pos, idat, header = 8, b"", None
+    while pos < len(raw):
+        length, kind = struct.unpack(">I4s", raw[pos:pos + 8])
+        body = raw[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", raw[pos + 8 + length:pos + 12 + length])
+        assert zlib.crc32(kind + body) == crc, kind
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (0, 2) and interlace == 0, header
+    channels = 1 if colour == 0 else 3
+    data = zlib.decompress(idat)
+    stride = width * channels + 1
+    assert len(data) == stride * height
+    assert all(data[r * stride] == 0 for r in range(height))
+    return width, height, channels, [data[r * stride + 1:(r + 1) * stride] for r in range(height)]
 
 
 class KernelTest(unittest.TestCase):
@@ -117,6 +143,17 @@ class KernelTest(unittest.TestCase):
         # One 28x28 digit scaled up; a 2x2 grid (2-pixel gaps) of three images at scale 2.
         self.assertEqual(png_size(displays[0]["data"]["image/png"]), (28 * 7, 28 * 7))
         self.assertEqual(png_size(displays[1]["data"]["image/png"]), ((2 * 28 + 3 * 2) * 2,) * 2)
+        # Pixels, decoded independently: the zeros image is black; in the grid (RGB because one
+        # image is), the second image (ones) is white and the gaps are mid-grey (128).
+        width, height, channels, rows = png_pixels(displays[0]["data"]["image/png"])
+        self.assertEqual((width, height, channels), (196, 196, 1))
+        self.assertTrue(all(b == 0 for row in rows for b in row))
+        width, height, channels, rows = png_pixels(displays[1]["data"]["image/png"])
+        self.assertEqual(channels, 3)
+        self.assertEqual(rows[0][:3], bytes([128, 128, 128]))
+        second = (2 + 28 + 2 + 5) * 2  # a pixel inside the second image
+        self.assertEqual(rows[10 * 2][second * 3:second * 3 + 3], bytes([255, 255, 255]))
+        self.assertEqual(rows[10 * 2][10 * 2 * 3:10 * 2 * 3 + 3], bytes([0, 0, 0]))
         self.assertIn("<svg", displays[2]["data"]["image/svg+xml"])
         self.assertIn("growth", displays[2]["data"]["image/svg+xml"])
         self.assertIn("<rect", displays[3]["data"]["image/svg+xml"])
@@ -202,6 +239,19 @@ class KernelTest(unittest.TestCase):
         reply = self.kc.get_shell_msg(timeout=TIMEOUT)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_cells_queued_behind_an_error_are_aborted(self):
+        first = self.kc.execute('t0 = time()\nwhile time() - t0 < 0.5 { }\nerror("stop here")')
+        second = self.kc.execute("never_set = 1")  # queued while the first one runs
+        replies = {}
+        while len(replies) < 2:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]
+        self.assertEqual(replies[first]["status"], "error")
+        self.assertEqual(replies[first]["evalue"], "stop here")
+        self.assertEqual(replies[second]["status"], "aborted")
+        reply, _ = self.run_cell("never_set")
+        self.assertEqual(reply["status"], "error")
 
     def test_z1_interrupt_keeps_the_state(self):
         self.run_cell("kept = 123")

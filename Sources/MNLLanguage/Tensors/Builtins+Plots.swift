@@ -109,9 +109,10 @@ extension Builtins {
   private static func seriesList(_ value: Value, name: String, what: String) throws -> [[Double]] {
     let value = value.readingTracedValue
     if case .list(let list) = value {
+      // A list holding lists or (non-scalar) tensors is several series; numbers make one.
       let isNested = list.items.contains { item in
         if case .list = item { return true }
-        if let t = try? item.readingTracedValue.tensorArg()?.tensor { return t.count != 1 || t.rank > 0 && t.count > 1 }
+        if let t = try? item.readingTracedValue.tensorArg()?.tensor { return t.count != 1 }
         return false
       }
       if isNested {
