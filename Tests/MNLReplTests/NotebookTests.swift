@@ -1,6 +1,8 @@
 import Foundation
+import MNLData
 import MNLDisplay
 import MNLLanguage
+import MNLTensor
 import Testing
 
 @testable import MNLRepl
@@ -83,6 +85,27 @@ import Testing
     collected.outputs = []
     #expect(session.execute(":load \(path) --cell 2", count: 4))
     #expect(collected.outputs == [.result(MimeBundle(plain: "105"))])
+  }
+
+  @Test func predictShowsItsImageAsPNGAndItsProbabilitiesAsHTML() throws {
+    // A bright square on black: a digit-like image for :predict to prepare.
+    var pixels = [Float](repeating: 0, count: 28 * 28)
+    for y in 8..<20 { for x in 10..<18 { pixels[y * 28 + x] = 1 } }
+    let path = NSTemporaryDirectory() + "mnl-predict-\(UUID().uuidString).pgm"
+    try PGM.write(path, image: try Tensor(shape: [28, 28], values: pixels))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (session, collected) = session()
+    #expect(session.execute("fn predict(image) { tensor([0.1, 0.2, 0.7]) }", count: 1))
+    collected.outputs = []
+    #expect(session.execute(":predict \(path)", count: 2))
+    let displays = collected.outputs.compactMap { output -> MimeBundle? in
+      if case .display(let b, nil) = output { return b } else { return nil }
+    }
+    #expect(displays.count == 2)
+    #expect(displays.first?["image/png"] != nil)
+    #expect(displays.last?["text/html"]?.components(separatedBy: "<tr>").count == 4)  // three classes
+    let text = collected.outputs.compactMap { if case .stream(_, let t) = $0 { return t } else { return nil } }.joined()
+    #expect(text.contains("prediction: 2"))
   }
 
   @Test func progressBarsUpdateOneDisplay() {
