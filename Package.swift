@@ -46,13 +46,16 @@ let package = Package(
     .executable(name: "mnl-bench", targets: ["mnl-bench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // HMAC-SHA256 signatures of Jupyter messages.
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
   ],
   targets: [
     // C shims: prefetch, cpuid/xgetbv, CPU affinity, malloc tuning; the system's zlib and GNU readline.
     .target(name: "CSupport"),
     .systemLibrary(name: "CZlib"),
     .systemLibrary(name: "CReadline"),
+    .systemLibrary(name: "CZMQ"),
 
     // The process-wide Ctrl-C flag that kernels and the interpreter poll.
     .target(name: "MNLInterrupt"),
@@ -88,11 +91,18 @@ let package = Package(
     // The interactive REPL (GNU readline).
     .target(
       name: "MNLRepl", dependencies: ["MNLLanguage", "MNLDisplay", "CReadline", "MNLInterrupt"]),
+    // The Jupyter kernel: messaging protocol 5.3 over ZeroMQ, kernelspec installation.
+    .target(
+      name: "MNLJupyter",
+      dependencies: [
+        "MNLRepl", "MNLLanguage", "MNLDisplay", "MNLData", "MNLInterrupt", "CZMQ",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     // The command-line tool.
     .executableTarget(
       name: "mnl",
       dependencies: [
-        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "MNLDistributed", "CSupport",
+        "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "MNLDistributed", "CSupport", "MNLData", "MNLJupyter",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks (release builds): kernels vs NumPy, interpreter loop, training steps.
@@ -112,6 +122,7 @@ let package = Package(
     .testTarget(name: "MNLDisplayTests", dependencies: ["MNLDisplay", "MNLTensor"]),
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage", "MNLInterrupt"]),
     .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLLanguage", "MNLData", "MNLTensor"]),
+    .testTarget(name: "MNLJupyterTests", dependencies: ["MNLJupyter", "MNLRepl", "MNLDisplay", "MNLData"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]

@@ -8,6 +8,9 @@ public struct BarChart: Sendable {
   /// The value that fills a whole bar; nil means the largest value. Use 1 for probabilities.
   public var scaleMaximum: Double?
 
+  /// Counts (a histogram) print as integers rather than with three decimals.
+  public var integerValues = false
+
   public init(labels: [String], values: [Double], highlight: Int? = nil, scaleMaximum: Double? = nil) {
     self.labels = labels
     self.values = values
@@ -34,7 +37,7 @@ public struct BarChart: Sendable {
     let count = min(labels.count, values.count)
     guard count > 0 else { return "" }
     let labelWidth = labels.prefix(count).map(\.count).max() ?? 0
-    let texts = values.prefix(count).map(Self.formatValue)
+    let texts = values.prefix(count).map { integerValues && $0.isFinite ? formatFixed($0, decimals: 0) : Self.formatValue($0) }
     let valueWidth = texts.map(\.count).max() ?? 0
     // label, " │", bar, " ", value, " ◀"
     let barWidth = max(capabilities.width - labelWidth - valueWidth - 6, 4)

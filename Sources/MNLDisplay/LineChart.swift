@@ -1,3 +1,5 @@
+import Foundation
+
 /// One named line of (x, y) points. Non-finite points break the line.
 public struct ChartSeries: Sendable {
   public enum Axis: Sendable { case left, right }
@@ -31,11 +33,23 @@ public struct LineChart: Sendable {
   /// Use '*' per cell instead of braille (for terminals without Unicode fonts).
   public var asciiOnly: Bool
 
+  /// Points only (a scatter plot) instead of connected lines.
+  public var pointsOnly = false
+  /// Logarithmic axes: values are plotted by their log10 (all must be positive) and the
+  /// labels show the values themselves.
+  public var logX = false
+  public var logY = false
+
   public init(title: String, series: [ChartSeries], height: Int = 12, asciiOnly: Bool = false) {
     self.title = title
     self.series = series
     self.height = height
     self.asciiOnly = asciiOnly
+  }
+
+  /// A label for a position on an axis (undoing the log10 of a log axis).
+  func axisLabel(_ v: Double, log: Bool, digits: Int = 3) -> String {
+    formatSignificant(log ? pow10(v) : v, digits: digits)
   }
 
   /// Colours for series 0, 1, … (cyan, yellow, magenta, green).
@@ -58,15 +72,20 @@ public struct LineChart: Sendable {
   }
 
   public func render(capabilities: TerminalCapabilities) -> String {
-    let drawn = series.filter { !$0.points.isEmpty }
+    let drawn = series.filter { !$0.points.isEmpty }.map { s in
+      var s = s
+      if logX { s.xs = s.xs.map(log10OrNaN) }
+      if logY { s.ys = s.ys.map(log10OrNaN) }
+      return s
+    }
     let leftSeries = drawn.filter { $0.axis == .left }
     let rightSeries = drawn.filter { $0.axis == .right }
     let xRange = Range(drawn.flatMap(\.xs))
     let leftRange = Range(leftSeries.flatMap(\.ys))
     let rightRange = Range(rightSeries.flatMap(\.ys))
 
-    let leftLabels = [formatSignificant(leftRange.high), formatSignificant(leftRange.low)]
-    let rightLabels = [formatSignificant(rightRange.high), formatSignificant(rightRange.low)]
+    let leftLabels = [axisLabel(leftRange.high, log: logY), axisLabel(leftRange.low, log: logY)]
+    let rightLabels = [axisLabel(rightRange.high, log: logY), axisLabel(rightRange.low, log: logY)]
     let leftWidth = leftSeries.isEmpty ? 0 : leftLabels.map(\.count).max() ?? 0
     let rightWidth = rightSeries.isEmpty ? 0 : (rightLabels.map(\.count).max() ?? 0) + 2
     let plotWidth = max(capabilities.width - leftWidth - 2 - rightWidth, 8)
@@ -75,7 +94,11 @@ public struct LineChart: Sendable {
     var canvas = DotCanvas(columns: plotWidth, rows: plotHeight, dotsPerCell: asciiOnly ? (1, 1) : (2, 4))
     for (index, s) in drawn.enumerated() {
       let yRange = s.axis == .left ? leftRange : rightRange
-      canvas.drawPolyline(s.points, series: index, x: (xRange.low, xRange.high), y: (yRange.low, yRange.high))
+      if pointsOnly {
+        canvas.drawPoints(s.points, series: index, x: (xRange.low, xRange.high), y: (yRange.low, yRange.high))
+      } else {
+        canvas.drawPolyline(s.points, series: index, x: (xRange.low, xRange.high), y: (yRange.low, yRange.high))
+      }
     }
 
     let colour = capabilities.allowsEscapes
@@ -115,8 +138,8 @@ public struct LineChart: Sendable {
     // x axis: └──────, then the first and last x under its ends.
     out += String(repeating: " ", count: leftWidth + 1) + "\u{2514}"
       + String(repeating: "\u{2500}", count: plotWidth) + "\n"
-    let xLow = formatSignificant(xRange.low, digits: 4)
-    let xHigh = formatSignificant(xRange.high, digits: 4)
+    let xLow = axisLabel(xRange.low, log: logX, digits: 4)
+    let xHigh = axisLabel(xRange.high, log: logX, digits: 4)
     let gap = max(plotWidth - xLow.count - xHigh.count, 1)
     out += indent + xLow + String(repeating: " ", count: gap) + xHigh + "\n"
 
@@ -202,6 +225,15 @@ struct DotCanvas {
     }
   }
 
+  /// Each finite point as one dot, unconnected.
+  mutating func drawPoints(
+    _ points: [(x: Double, y: Double)], series: Int, x: (Double, Double), y: (Double, Double)
+  ) {
+    for p in points {
+      drawPolyline([p], series: series, x: x, y: y)
+    }
+  }
+
   /// Bresenham's line between two dots, inclusive.
   mutating func drawLine(from a: (Int, Int), to b: (Int, Int), series: Int) {
     var (x0, y0) = a
@@ -226,3 +258,8 @@ struct DotCanvas {
     }
   }
 }
+
+/// log10 of a positive value; NaN (a gap in the chart) otherwise.
+func log10OrNaN(_ v: Double) -> Double { v > 0 ? log10(v) : .nan }
+
+func pow10(_ v: Double) -> Double { pow(10, v) }

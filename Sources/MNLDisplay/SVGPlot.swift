@@ -5,11 +5,50 @@ public struct PlotPanel: Sendable {
   public var yLabel: String
   public var series: [ChartSeries]
 
+  public enum Style: Sendable { case lines, points, bars }
+  /// How the series are drawn. `.bars`: a histogram — each series' xs are the bin edges (one
+  /// more than its ys, the counts).
+  public var style: Style = .lines
+  /// Logarithmic axes (every value positive): ticks at powers of ten.
+  public var logX = false
+  public var logY = false
+
   public init(title: String, xLabel: String, yLabel: String, series: [ChartSeries]) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.series = series
+  }
+}
+
+/// An axis's ticks: positions (log10 on a log axis) and their labels.
+struct AxisTicks {
+  let low: Double
+  let high: Double
+  let values: [Double]
+  let labels: [String]
+
+  init(_ data: [Double], log: Bool, target: Int, includeZero: Bool = false) {
+    let finite = (log ? data.map(log10OrNaN) : data).filter(\.isFinite)
+    var lo = finite.min() ?? 0
+    var hi = finite.max() ?? 1
+    if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
+    if log && hi - lo >= 1 {
+      // Whole decades: 0.01, 0.1, 1, 10 …
+      let first = lo.rounded(.down)
+      let last = hi.rounded(.up)
+      let stride = max(1, ((last - first) / Double(target)).rounded(.up))
+      low = first
+      high = last
+      values = Swift.stride(from: first, through: last + 1e-9, by: stride).map { $0 }
+      labels = values.map { formatSignificant(pow10($0), digits: 3) }
+      return
+    }
+    let ticks = NiceTicks(low: lo, high: hi, target: target)
+    low = ticks.low
+    high = ticks.high
+    values = ticks.values
+    labels = log ? values.map { formatSignificant(pow10($0), digits: 3) } : ticks.labels
   }
 }
 
@@ -65,10 +104,15 @@ public struct SVGPlot: Sendable {
     let right = originX + panelWidth - m.right
     let top = originY + m.top
     let bottom = originY + panelHeight - m.bottom
-    let xs = panel.series.flatMap(\.xs).filter(\.isFinite)
-    let ys = panel.series.flatMap(\.ys).filter(\.isFinite)
-    let xTicks = NiceTicks(low: xs.min() ?? 0, high: xs.max() ?? 1, target: 5)
-    let yTicks = NiceTicks(low: ys.min() ?? 0, high: ys.max() ?? 1, target: 6)
+    // Data in axis coordinates (log10 on a log axis).
+    let series = panel.series.map { s in
+      var s = s
+      if panel.logX { s.xs = s.xs.map(log10OrNaN) }
+      if panel.logY { s.ys = s.ys.map(log10OrNaN) }
+      return s
+    }
+    let xTicks = AxisTicks(panel.series.flatMap(\.xs), log: panel.logX, target: 5)
+    let yTicks = AxisTicks(panel.series.flatMap(\.ys), log: panel.logY, target: 6, includeZero: panel.style == .bars)
     func px(_ x: Double) -> Double { left + (x - xTicks.low) / (xTicks.high - xTicks.low) * (right - left) }
     func py(_ y: Double) -> Double { bottom - (y - yTicks.low) / (yTicks.high - yTicks.low) * (bottom - top) }
 
@@ -114,8 +158,25 @@ public struct SVGPlot: Sendable {
       + "fill=\"#222\" transform=\"rotate(-90 \(n(yLabelX)) \(n(yLabelY)))\">\(xmlEscape(panel.yLabel))</text>\n"
 
     // Data: one polyline per finite run, clipped to the plot area.
-    for (index, series) in panel.series.enumerated() {
+    for (index, series) in series.enumerated() {
       let colour = Self.palette[(firstColour + index) % Self.palette.count]
+      if panel.style == .bars {
+        for (i, count) in series.ys.enumerated() where i + 1 < series.xs.count && count.isFinite {
+          let x0 = px(series.xs[i])
+          let x1 = px(series.xs[i + 1])
+          let y0 = py(count)
+          let y1 = py(max(yTicks.low, 0))
+          s += "<rect x=\"\(n(x0))\" y=\"\(n(min(y0, y1)))\" width=\"\(n(max(x1 - x0, 0)))\" "
+            + "height=\"\(n(abs(y1 - y0)))\" fill=\"\(colour)\" fill-opacity=\"0.75\" stroke=\"white\" stroke-width=\"0.5\"/>\n"
+        }
+        continue
+      }
+      if panel.style == .points {
+        for p in series.points where p.x.isFinite && p.y.isFinite {
+          s += "<circle cx=\"\(n(px(p.x)))\" cy=\"\(n(py(p.y)))\" r=\"2.5\" fill=\"\(colour)\" fill-opacity=\"0.8\"/>\n"
+        }
+        continue
+      }
       for run in finiteRuns(series) {
         let points = run.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
         if run.count == 1 {
@@ -127,7 +188,7 @@ public struct SVGPlot: Sendable {
       }
     }
 
-    let plotted = panel.series.flatMap { series in
+    let plotted = series.flatMap { series in
       series.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (x: px($0.x), y: py($0.y)) }
     }
     s += renderLegend(

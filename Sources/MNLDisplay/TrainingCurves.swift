@@ -35,20 +35,24 @@ public struct TrainingCurves: Sendable {
     return out
   }
 
+  /// The two panels are the figures `plot` draws, side by side under one title.
   public var svg: SVGPlot {
-    var panels: [PlotPanel] = []
+    SVGPlot(title: title, panels: plots.flatMap { $0.svg.panels })
+  }
+}
+
+extension TrainingCurves {
+  /// The same curves as two general plots (what `plot` draws), one per panel.
+  public var plots: [Plot] {
+    var plots: [Plot] = []
     if !losses.isEmpty {
-      panels.append(
-        PlotPanel(
-          title: "Training loss", xLabel: "step", yLabel: "loss",
-          series: [ChartSeries(name: "training loss", xs: lossSteps, ys: losses)]))
+      plots.append(Plot(kind: .lines, series: [ChartSeries(name: "training loss", xs: lossSteps, ys: losses)],
+                        title: "Training loss", xLabel: "step", yLabel: "loss"))
     }
     if !accuracies.isEmpty {
-      panels.append(
-        PlotPanel(
-          title: "Validation accuracy", xLabel: "step", yLabel: "accuracy",
-          series: [ChartSeries(name: "validation accuracy", xs: accuracySteps, ys: accuracies)]))
+      plots.append(Plot(kind: .lines, series: [ChartSeries(name: "validation accuracy", xs: accuracySteps, ys: accuracies)],
+                        title: "Validation accuracy", xLabel: "step", yLabel: "accuracy"))
     }
-    return SVGPlot(title: title, panels: panels)
+    return plots
   }
 }

@@ -11,7 +11,7 @@ struct Command {
   static let all: [Command] = [
     Command(name: ":help", argument: "[name]", help: "list commands and built-ins, or show one's signature and doc"),
     Command(name: ":vars", argument: "", help: "list variables with their types and shapes"),
-    Command(name: ":load", argument: "FILE", help: "run a .mnl script into this session"),
+    Command(name: ":load", argument: "FILE [--cell N]", help: "run a .mnl script (or its cell N) into this session"),
     Command(name: ":time", argument: "EXPR", help: "evaluate EXPR and print how long it took"),
     Command(
       name: ":predict", argument: "FILE",
@@ -106,18 +106,28 @@ extension REPL {
     write(out)
   }
 
-  private func load(_ path: String) {
-    guard !path.isEmpty else {
+  private func load(_ argument: String) {
+    guard !argument.isEmpty else {
       report(CommandError(":load needs a file name, e.g. :load scripts/train.mnl"))
       return
     }
     do {
+      let (path, cellNumber) = try LoadArgument.parse(argument)
       let file = try commandPath(path)
       let source = try readTextFile(file)
-      try interpreter.runScript(source: source, path: file)
+      if let cellNumber {
+        let cells = ScriptCells.split(source)
+        guard cellNumber <= cells.count else {
+          throw CommandError("\(path) has \(cells.count) cell\(cells.count == 1 ? "" : "s"), no cell \(cellNumber)")
+        }
+        // One cell runs like a typed cell: against this session's state, its value shown.
+        if let value = try interpreter.runCell(cells[cellNumber - 1], path: file) { show(value) }
+      } else {
+        try interpreter.runScript(source: source, path: file)
+      }
     } catch let exit as ExitRequest {
       // exit() in a loaded script ends that script, not the session.
-      if exit.status != 0 { report(CommandError("\(path) exited with status \(exit.status)")) }
+      if exit.status != 0 { report(CommandError("\(argument) exited with status \(exit.status)")) }
     } catch {
       report(error)
     }
@@ -141,10 +151,13 @@ extension REPL {
   private func reset() {
     let old = interpreter
     let fresh = Interpreter(arguments: old.arguments, scriptPath: old.scriptPath, output: old.output)
-    // Built-ins the CLI added to the old interpreter carry over.
+    // Built-ins the CLI or the kernel added (or replaced, like the kernel's input) carry over.
     for name in old.globalNames {
-      if case .builtin(let b)? = old.global(name), fresh.global(name) == nil { fresh.register(b) }
+      guard case .builtin(let b)? = old.global(name) else { continue }
+      if case .builtin(let standard)? = fresh.global(name), standard === b { continue }
+      fresh.register(b)
     }
+    fresh.richDisplay = old.richDisplay
     interpreter = fresh
     predictorCache = nil
     write("all variables cleared\n")

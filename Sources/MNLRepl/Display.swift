@@ -85,3 +85,20 @@ extension String {
     String(map { $0 == "\n" ? " " : $0 })
   }
 }
+
+extension ValueDisplay {
+  /// A cell's value for a notebook: the REPL's text, plus an HTML table for tensors (with the
+  /// summary statistics) and parameter trees.
+  static func bundle(_ value: Value) -> MimeBundle {
+    var bundle = MimeBundle(plain: render(value))
+    switch value {
+    case .tensor(let tensor):
+      bundle["text/html"] = TensorHTML.render(tensor, text: value.display())
+    case .list, .record:
+      if let tree = parameterTree(value) { bundle["text/html"] = ParameterTreeHTML.render(tree, title: value.typeName) }
+    default:
+      break
+    }
+    return bundle
+  }
+}

@@ -15,21 +15,31 @@ extension REPL {
     }
     do {
       let digit = try prepareDigit(try ImageFile.readGrey(try commandPath(path)))
-      write(try TerminalImage.render(digit, capabilities: capabilities))
+      let picture = try TerminalImage.render(digit, capabilities: capabilities)
+      if let display = interpreter.richDisplay {
+        interpreter.output.flush()
+        display.display(try RichForms.image(RasterImage(digit), plain: picture, scale: nil), id: nil)
+      } else {
+        write(picture)
+      }
       let (scores, source) = try classify(digit)
       guard let probabilities = scores else { return }
       guard let best = BarChart.indexOfMaximum(probabilities) else {
         throw CommandError("the network's output has no finite value")
       }
-      var out = "prediction: \(best)  (probability \(formatFixed(probabilities[best], decimals: 3)), \(source))\n"
+      let out = "prediction: \(best)  (probability \(formatFixed(probabilities[best], decimals: 3)), \(source))\n"
       let chartWidth = min(capabilities.width, 60)
       var chartCapabilities = capabilities
       chartCapabilities.width = chartWidth
-      out += BarChart(
+      let chart = BarChart(
         labels: (0..<probabilities.count).map(String.init), values: probabilities, highlight: best,
-        scaleMaximum: 1
-      ).render(capabilities: chartCapabilities)
-      write(out)
+        scaleMaximum: 1)
+      if let display = interpreter.richDisplay {
+        write(out)
+        display.display(RichForms.barChart(chart, plain: chart.render(capabilities: chartCapabilities)), id: nil)
+      } else {
+        write(out + chart.render(capabilities: chartCapabilities))
+      }
     } catch {
       report(error)
     }

@@ -20,6 +20,9 @@ final class REPL {
   var cellNumber = 1
   var failedCells = 0
   var predictorCache: (path: String, predictor: MLPPredictor)?
+  /// A notebook's ways to show a cell's value and an error (NotebookSession); nil on a terminal.
+  var presentValue: ((Value) -> Void)?
+  var presentError: ((any Error) -> Void)?
   private let history: History
 
   /// - Parameters:
@@ -83,9 +86,9 @@ final class REPL {
   }
 
   /// Evaluates code and shows its value as `[n]: value`; `_` becomes the value.
-  func evaluate(_ source: String) -> Int32? {
+  func evaluate(_ source: String, name: String? = nil) -> Int32? {
     do {
-      if let value = try interpreter.evaluateCell(source: source, name: "<cell \(cellNumber)>") {
+      if let value = try interpreter.evaluateCell(source: source, name: name ?? "<cell \(cellNumber)>") {
         show(value)
       }
     } catch let exit as ExitRequest {
@@ -100,6 +103,11 @@ final class REPL {
 
   func show(_ value: Value) {
     interpreter.setGlobal("_", value)
+    if let presentValue {
+      interpreter.output.flush()
+      presentValue(value)
+      return
+    }
     let label = "[\(cellNumber)]: "
     let coloured = capabilities.allowsEscapes ? "\u{1B}[31m[\(cellNumber)]\u{1B}[0m: " : label
     write(coloured + ValueDisplay.render(value) + "\n")
@@ -107,6 +115,11 @@ final class REPL {
 
   func report(_ error: any Error) {
     failedCells += 1
+    if let presentError {
+      interpreter.output.flush()
+      presentError(error)
+      return
+    }
     // Diagnostics carry their own "file:line:col: error:" header; other errors get "error: ".
     let text = (error as? Diagnostic)?.rendered ?? "error: " + String(describing: error)
     writeError(text)

@@ -54,6 +54,7 @@ final class TracedArgumentTableTests: XCTestCase {
     "format": "format(\"{}\", w)", "show": "show(reshape(abs(w), [2, 3]))",
     "assert": "assert(w[0] > 0)", "error": "none", "index_of": "index_of([1, w], 1)",
     "has": "has({a: w}, \"a\")", "contains": "contains([w], 1)", "stop_gradient": "stop_gradient(w)",
+    "plot": "plot(w, [w, w * 2])", "scatter": "scatter(w, w * w)", "hist": "hist(w, bins: 3)",
   ]
 
   func testEveryBuiltinHasAPolicyThatHolds() throws {

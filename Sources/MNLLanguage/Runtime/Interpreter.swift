@@ -20,6 +20,9 @@ public final class Interpreter {
   public let arguments: [String]
   public let scriptPath: String?
   public let output: OutputSink
+  /// Set by a notebook or kernel: pictures go there as MIME bundles (Notebook/RichDisplay.swift).
+  public var richDisplay: (any RichDisplay)?
+  var displayCounter = 0
   let globals = Globals()
   let runtime: Runtime
   private let root = Frame(count: 0, parent: nil)

@@ -5,10 +5,18 @@ import MNLTensor
 extension Builtins {
   /// Pictures in the terminal (and SVG files): images, charts, progress bars.
   static let display: [BuiltinFunction] = [
-    BuiltinFunction("show", [.init("image")], doc: "Draws a 2-D tensor (e.g. a 28×28 digit) in the terminal.") { ctx in
-      var t = try ctx.tensor(0)
-      if t.rank == 1, t.count == 784 { t = try t.reshaped([28, 28]) }
-      ctx.interpreter.output.write(try TerminalImage.render(t, capabilities: capabilities(ctx)))
+    BuiltinFunction(
+      "show", [.init("image"), .init("scale", default: Value.none), .init("columns", default: Value.none)],
+      doc: "Draws an image (a 2-D tensor such as a 28×28 digit, or [h, w, 3] RGB) or a grid of them (a list, or a batch [n, h, w] / [n, 784]): half blocks in the terminal, PNG in a notebook (scale: pixel size, columns: grid width)."
+    ) { ctx in
+      let scale = ctx[1].isNone ? nil : try ctx.int(1)
+      let columns = ctx[2].isNone ? nil : try ctx.int(2)
+      if let scale, !(1...32).contains(scale) { throw ScriptError("show(): scale must be 1…32, got \(scale)") }
+      if let columns, columns < 1 { throw ScriptError("show(): columns must be at least 1, got \(columns)") }
+      let image = try showImage(ctx, columns: columns)
+      try ctx.interpreter.present(
+        terminal: { TerminalImage.render(image.grey, capabilities: capabilities(ctx)) },
+        rich: { plain in try RichForms.image(image, plain: plain, scale: scale) })
       return .none
     },
     BuiltinFunction(
@@ -19,7 +27,9 @@ extension Builtins {
       let values = try numbers(ctx, 1)
       guard labels.count == values.count else { throw ScriptError("bar_chart(): \(labels.count) labels but \(values.count) values") }
       let chart = BarChart(labels: labels, values: values, highlight: BarChart.indexOfMaximum(values))
-      ctx.interpreter.output.write(chart.render(capabilities: capabilities(ctx)))
+      try ctx.interpreter.present(
+        terminal: { chart.render(capabilities: capabilities(ctx)) },
+        rich: { plain in RichForms.barChart(chart, plain: plain) })
       return .none
     },
     BuiltinFunction(
@@ -33,7 +43,9 @@ extension Builtins {
       guard curves.lossSteps.count == curves.losses.count, curves.accuracySteps.count == curves.accuracies.count else {
         throw ScriptError("plot_training(): each list of steps must be as long as its list of values")
       }
-      ctx.interpreter.output.write(curves.renderTerminal(capabilities: capabilities(ctx)))
+      try ctx.interpreter.present(
+        terminal: { curves.renderTerminal(capabilities: capabilities(ctx)) },
+        rich: { plain in RichForms.bundle(plain: plain, svg: curves.svg) })
       if !ctx[4].isNone {
         let path = try ctx.string(4)
         try createParentDirectory(of: path)
@@ -46,12 +58,57 @@ extension Builtins {
       doc: "A progress bar: bar.update(step, {loss: x}) redraws it in place on a terminal (a log line every `every` steps otherwise); bar.finish()."
     ) { ctx in
       let sink = ctx.interpreter.output
+      if let display = ctx.interpreter.richDisplay {
+        // A notebook: one output, redrawn in place under its display id (tqdm's notebook mode).
+        let id = ctx.interpreter.newDisplayID()
+        let shown = SendableBox(Flag())
+        let bar = ProgressBar(
+          total: try ctx.int(0), label: try ctx.string(1),
+          capabilities: TerminalCapabilities(isTerminal: true, colorMode: .none, width: 100), logEvery: try ctx.int(2),
+          redrawInterval: 0.25,
+          output: { text in
+            let line = text.filter { $0 != "\r" && $0 != "\n" }
+            let bundle = MimeBundle(plain: line)
+            if shown.value.isSet {
+              display.update(bundle, id: id)
+            } else {
+              sink.flush()
+              display.display(bundle, id: id)
+              shown.value.isSet = true
+            }
+          })
+        return .object(ProgressObject(bar))
+      }
       let bar = ProgressBar(
         total: try ctx.int(0), label: try ctx.string(1), capabilities: capabilities(ctx), logEvery: try ctx.int(2),
         output: { sink.write($0); sink.flush() })
       return .object(ProgressObject(bar))
     },
   ]
+
+  /// `show`'s argument as one picture: an image, or a grid of a list's or a batch's images.
+  static func showImage(_ ctx: CallContext, columns: Int?) throws -> RasterImage {
+    if case .list(let list) = ctx[0].readingTracedValue {
+      guard !list.items.isEmpty else { throw ScriptError("show(): the list of images is empty") }
+      guard list.items.count <= 1024 else {
+        throw ScriptError("show(): \(list.items.count) images are too many for one grid (at most 1024)")
+      }
+      let images = try list.items.enumerated().map { i, item in
+        guard let t = try item.readingTracedValue.tensorArg()?.tensor else {
+          throw ScriptError("show(): item \(i) of the list is \(item.typeName), not an image tensor")
+        }
+        do { return try RasterImage(t) } catch let e as DisplayError { throw ScriptError("show(): item \(i): \(e.message)") }
+      }
+      return RasterImage.grid(images, columns: columns)
+    }
+    let t = try ctx.tensor(0)
+    do {
+      if let batch = try RasterImage.batch(t) { return RasterImage.grid(batch, columns: columns) }
+      return try RasterImage(t)
+    } catch let e as DisplayError {
+      throw ScriptError(e.message)
+    }
+  }
 
   /// The terminal's abilities when printing to the real stdout; plain text for any other sink.
   static func capabilities(_ ctx: CallContext) -> TerminalCapabilities {
@@ -119,4 +176,9 @@ private func formatField(_ v: Value) -> String {
 struct SendableBox<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
+}
+
+/// A mutable flag a `@Sendable` closure can set (the interpreter is single-threaded).
+final class Flag {
+  var isSet = false
 }

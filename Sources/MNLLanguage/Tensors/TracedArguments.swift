@@ -34,6 +34,7 @@ enum TracedArguments {
       "one_hot", "accuracy", "shape", "zeros_like", "ones_like", "param_count", "len", "type",
       "print", "repr", "str", "format", "show", "assert", "error", "index_of", "has", "contains",
       "stop_gradient", "isnan", "isfinite",
+      "plot", "scatter", "hist",  // pictures: the values are read, nothing is returned
     ]
     for name in propagating { table[name] = .propagates }
     for name in constant { table[name] = .constantResult }
