@@ -19,7 +19,7 @@ final class REPL {
   let capabilities: TerminalCapabilities
   var cellNumber = 1
   var failedCells = 0
-  var predictorCache: (path: String, predictor: MLPPredictor)?
+  var predictorCache: NetworkPredictor?
   private let history: History
 
   /// - Parameters:
