@@ -18,7 +18,7 @@ public enum Builtins {
   /// The built-ins that know nothing of tensors; tensor-aware versions delegate to these for plain values.
   static let coreGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
   static let standardGroups: [[BuiltinFunction]] =
-    coreGroups + [tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, display]
+    coreGroups + [tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, files, display]
 }
 
 /// Extensions for values the core does not handle (tensors, autodiff variables): add yours here.
