@@ -93,6 +93,7 @@ public enum NPY {
           + "uint64/uint32/uint16/uint8 and bool (little-endian); convert with arr.astype(...) first")
     }
     let count = try checkedCount(shape, fail)
+    do { try validateShape(shape) } catch { throw fail("shape \(formatShape(shape)): \(error)") }
     let dataStart = headerStart + headerLength
     let (byteCount, overflow) = count.multipliedReportingOverflow(by: type.byteSize)
     guard !overflow, bytes.count - dataStart >= byteCount else {

@@ -58,6 +58,11 @@ private func windowGeometry(
   _ op: String, input: [Int], window: (Int, Int), outChannels: Int, stride: (Int, Int), padding: ConvPadding
 ) throws -> ConvGeometry {
   guard stride.0 > 0, stride.1 > 0 else { throw TensorError("\(op) needs positive strides, got \(stride.0), \(stride.1)") }
+  // Window and stride sizes far beyond any image would overflow the index arithmetic.
+  let largest = 1 << 30
+  guard window.0 <= largest, window.1 <= largest, stride.0 <= largest, stride.1 <= largest else {
+    throw TensorError("\(op): window \(window.0)×\(window.1) or stride \(stride.0)×\(stride.1) is too large")
+  }
   let (oh, top) = try axisGeometry(op, input[1], window: window.0, stride: stride.0, padding: padding)
   let (ow, left) = try axisGeometry(op, input[2], window: window.1, stride: stride.1, padding: padding)
   let g = ConvGeometry(
@@ -65,7 +70,9 @@ private func windowGeometry(
     kernelWidth: window.1, outChannels: outChannels, strideH: stride.0, strideW: stride.1, padTop: top,
     padLeft: left, outHeight: oh, outWidth: ow)
   try validateShape([g.batch, oh, ow, outChannels])
-  guard g.patch < Int(Int32.max), g.inputCount < Int(Int32.max) else {
+  let (area, overflow1) = window.0.multipliedReportingOverflow(by: window.1)
+  let (patch, overflow2) = area.multipliedReportingOverflow(by: max(1, input[3]))
+  guard !overflow1, !overflow2, patch < Int(Int32.max), g.inputCount < Int(Int32.max) else {
     throw TensorError("\(op): input \(formatShape(input)) is too large")
   }
   return g
