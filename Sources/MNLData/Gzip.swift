@@ -45,6 +45,19 @@ public enum Zlib {
   public static func deflate(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
     try Deflater.run(bytes, windowBits: MAX_WBITS, level: level)
   }
+
+  /// Raw deflate data (RFC 1951, no zlib header), as inside ZIP entries.
+  public static func inflateRaw(
+    _ bytes: [UInt8], file: String = "", sizeHint: Int = 0, limit: Int = 1 << 33
+  ) throws -> [UInt8] {
+    try Inflater.run(
+      bytes, windowBits: -MAX_WBITS, gzipMembers: false, file: file, limit: limit,
+      sizeHint: min(sizeHint, limit))
+  }
+
+  public static func deflateRaw(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+    try Deflater.run(bytes, windowBits: -MAX_WBITS, level: level)
+  }
 }
 
 private enum Inflater {

@@ -48,6 +48,8 @@ public struct KernelTable: Sendable {
   public let scale: @Sendable (Dst, Float, Int) -> Void
   /// (y, x, decay, count)
   public let movingAverage: @Sendable (Dst, Src, Float, Int) -> Void
+  /// (step, param, grad, state1, state2, count): one fused optimiser update (OptimizerKernels)
+  public let optimizerStep: @Sendable (OptimizerStep, Dst, Src, Dst, Dst?, Int) -> Void
   /// (cond, a, b, out, count)
   public let select: @Sendable (Src, Src, Src, Dst, Int) -> Void
   /// (grad, input, out, count)
@@ -89,6 +91,7 @@ public struct KernelTable: Sendable {
     scale = { E.scale($0, by: $1, count: $2) }
     movingAverage = { E.movingAverage($0, toward: $1, decay: $2, count: $3) }
     select = { E.select($0, $1, $2, $3, count: $4) }
+    optimizerStep = { OptimizerKernels<T>.apply($0, $1, $2, $3, $4, count: $5) }
     reluGradient = { E.reluGradient($0, input: $1, $2, count: $3) }
     truncateClamped = { E.truncateClamped($0, $1, count: $2, lower: $3, upper: $4) }
     bytesToFloat = { E.bytesToFloat($0, scale: $1, into: $2, count: $3) }

@@ -6,27 +6,14 @@ import MNLTensor
 /// scripts/train.mnl saves, relative to the current directory. `MNL_CHECKPOINT` overrides it.
 public let defaultCheckpointPath = "checkpoints/mnist.safetensors"
 
-/// A multi-layer perceptron rebuilt from a checkpoint: ReLU between layers, softmax at the end
-/// (the reference program's `inference`).
+/// A multi-layer perceptron's checkpoint, checked against its `layer_dimension` metadata. The
+/// forward pass is the stdlib's (NetworkPredictor), not a copy here.
 public struct MLPPredictor {
   public let layerDimensions: [Int]
   public let layers: [(weight: Tensor, bias: Tensor)]
   /// Which tensors were used: "average/" when the averaged (EMA) model was present, else "".
   public let namePrefix: String
   public let path: String
-
-  /// Class probabilities for one image: a [28, 28] (or already flat [784]) tensor.
-  public func probabilities(_ image: Tensor) throws -> [Float] {
-    guard image.count == layerDimensions[0] else {
-      throw TensorError(
-        "the network takes \(layerDimensions[0]) inputs, but the image has \(image.count) pixels")
-    }
-    var x = image.reshaped(unchecked: [1, image.count])
-    for (i, layer) in layers.enumerated() {
-      x = try linear(x, layer.weight, layer.bias, relu: i < layers.count - 1)
-    }
-    return try softmax(x).values
-  }
 }
 
 /// The checkpoint path in effect: $MNL_CHECKPOINT if set, else `defaultCheckpointPath`.

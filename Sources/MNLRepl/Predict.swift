@@ -68,16 +68,14 @@ extension REPL {
       }
     }
     let path = defaultCheckpointLocation()
-    let predictor: MLPPredictor
+    let predictor: NetworkPredictor
     if let cached = predictorCache, cached.path == path {
-      predictor = cached.predictor
+      predictor = cached
     } else {
-      predictor = try loadDefaultPredictor(path: path)
-      predictorCache = (path, predictor)
+      predictor = try NetworkPredictor(path: path)
+      predictorCache = predictor
     }
-    let model = predictor.namePrefix.isEmpty ? "model" : "averaged model"
-    let dims = predictor.layerDimensions.map(String.init).joined(separator: "-")
-    return (try predictor.probabilities(digit).map(Double.init), "\(dims) \(model) from \(path)")
+    return (try predictor.probabilities(digit).map(Double.init), "\(predictor.description) from \(path)")
   }
 
   private func isCallable(_ value: Value) -> Bool {

@@ -19,7 +19,7 @@ final class REPL {
   let capabilities: TerminalCapabilities
   var cellNumber = 1
   var failedCells = 0
-  var predictorCache: (path: String, predictor: MLPPredictor)?
+  var predictorCache: NetworkPredictor?
   /// A notebook's ways to show a cell's value and an error (NotebookSession); nil on a terminal.
   var presentValue: ((Value) -> Void)?
   var presentError: ((any Error) -> Void)?

@@ -67,6 +67,44 @@ final class TrainScriptTests: XCTestCase {
     XCTAssertEqual(lines.last.flatMap(Double.init), testAccuracy, reload.stdout)
   }
 
+  /// A short run of scripts/train_cnn.mnl (the full run is far too long for CI): the loss
+  /// falls, the checkpoint names its network and rebuilds the same accuracy in a new process.
+  func testConvolutionalNetworkTrainsAndItsCheckpointRebuildsIt() throws {
+    guard FileManager.default.fileExists(atPath: Self.fashionDirectory + "/train-images-idx3-ubyte.gz") else {
+      let reason = "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist; scripts/setup does it)"
+      if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(reason); return }
+      throw XCTSkip(reason)
+    }
+    let mnl = try XCTUnwrap(GoldenTests.findExecutable(), "mnl executable not built")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mnl-train-cnn-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let checkpoint = dir.appendingPathComponent("cnn.safetensors").path
+    let run = try runProcess(
+      mnl, ["scripts/train_cnn.mnl", "steps=60", "every=60", "seed=1", "data=\(Self.fashionDirectory)", "out=\(checkpoint)"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let logLines = run.stdout.split(separator: "\n").filter { $0.hasPrefix("train step") && $0.contains("val_acc") }
+    let accuracies = logLines.compactMap { number(after: "val_acc", in: String($0)) }
+    XCTAssertEqual(accuracies.count, 1, run.stdout)
+    XCTAssertGreaterThan(accuracies.last ?? 0, 0.5, "validation accuracy too low after 60 steps: \(accuracies)")
+    let testLine = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.contains("test accuracy is") })
+    let testAccuracy = try XCTUnwrap(Double(testLine.split(separator: " ").last ?? ""))
+
+    let check = """
+      use "nn"
+      ckpt = load("\(checkpoint)")
+      meta = load_metadata("\(checkpoint)")
+      print(meta.network, meta.step, int(ckpt.optimizer.step), shape(ckpt.conv_weight_2))
+      print(format("{:.4f}", evaluate(checkpoint_params(ckpt), load_mnist("\(Self.fashionDirectory)").test)))
+      """
+    let script = dir.appendingPathComponent("check.mnl").path
+    try check.write(toFile: script, atomically: true, encoding: .utf8)
+    let reload = try runProcess(mnl, [script])
+    XCTAssertEqual(reload.status, 0, reload.stderr)
+    let lines = reload.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.first, "cnn 60 60 [5, 5, 32, 64]")
+    XCTAssertEqual(lines.last.flatMap(Double.init), testAccuracy, reload.stdout)
+  }
+
   private func number(after key: String, in line: String) -> Double? {
     let words = line.split(separator: " ")
     guard let i = words.firstIndex(where: { $0 == key }), i + 1 < words.count else { return nil }

@@ -30,6 +30,9 @@ final class TracedArgumentTableTests: XCTestCase {
     "broadcast_to": "broadcast_to(w, [2, 6])", "concat": "concat([w, w * w], 0)",
     "stack": "stack([w, w * w])", "take": "take(w, tensor([0, 2, 2, 5]))",
     "tensor": "tensor([w[0] * w[1], w[2], 3.0])",
+    "conv2d": "conv2d(reshape(w, [1, 2, 3, 1]), reshape(w * w, [2, 3, 1, 1]), w[0:1], relu: true)",
+    "max_pool": "max_pool(reshape(w * w, [1, 2, 3, 1]), size: 2, padding: \"SAME\")",
+    "avg_pool": "avg_pool(reshape(w, [1, 3, 2, 1]), size: [2, 1], stride: 1)",
     "grad": "grad(fn(v) { sum(v * v * v) })(w)",
     "value_and_grad": "value_and_grad(fn(v) { sum(v * v * v) })(w)[1]",
     // functions of functions and containers: the traced values come back out

@@ -26,9 +26,12 @@ import Testing
     let predictor = try loadDefaultPredictor(path: path)
     #expect(predictor.layerDimensions == [4, 3, 2])
     #expect(predictor.namePrefix == "")
-    let p = try predictor.probabilities(Tensor(shape: [2, 2], values: [1, 0, 0, 0]))
+    // The forward pass is stdlib/nn.mnl's, run by NetworkPredictor.
+    let network = try NetworkPredictor(path: path)
+    #expect(network.description == "4-3-2 model")
+    let p = try network.probabilities(Tensor(shape: [2, 2], values: [1, 0, 0, 0]))
     #expect(p.count == 2 && p[1] > 0.99 && abs(p[0] + p[1] - 1) < 1e-6)
-    #expect(throws: TensorError.self) { try predictor.probabilities(Tensor(shape: [3], repeating: 0)) }
+    #expect(throws: TensorError.self) { try network.probabilities(Tensor(shape: [3], repeating: 0)) }
   }
 
   @Test func prefersTheAveragedModel() throws {
@@ -40,7 +43,7 @@ import Testing
       path, tensors: tinyNetwork(scale: 5) + averaged, metadata: ["layer_dimension": "[4, 3, 2]"])
     let predictor = try loadDefaultPredictor(path: path)
     #expect(predictor.namePrefix == "average/")
-    let p = try predictor.probabilities(Tensor(shape: [4], values: [1, 0, 0, 0]))
+    let p = try NetworkPredictor(path: path).probabilities(Tensor(shape: [4], values: [1, 0, 0, 0]))
     #expect(p[0] > p[1])
   }
 

@@ -19,7 +19,8 @@ public enum Builtins {
   static let coreGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
   static let standardGroups: [[BuiltinFunction]] =
     coreGroups + [
-      tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, data, display, plots, distributed,
+      tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, files,
+      display, plots, distributed,
     ]
 }
 

@@ -23,6 +23,7 @@ enum TracedArguments {
       "where", "sum", "mean", "max", "min", "var", "std", "softmax", "log_softmax", "l2_loss",
       "sparse_softmax_cross_entropy", "matmul", "linear", "cast", "reshape", "transpose",
       "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "take", "tensor",
+      "conv2d", "max_pool", "avg_pool",
       // functions of functions: the traced values reach user code, which records them
       "grad", "value_and_grad", "grad(f)", "value_and_grad(f)", "tree_map", "map", "filter", "sort",
       // containers: the traced values are moved, not read

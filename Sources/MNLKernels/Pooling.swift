@@ -1,0 +1,119 @@
+/// Max and average pooling over NHWC images (ConvGeometry with outChannels == channels and a
+/// kernelHeight × kernelWidth window). Windows are clipped to the image: padding never wins a
+/// max and is not counted in an average (TensorFlow's SAME pooling). Threads take whole
+/// images; each image is one pass over its output.
+public enum Pooling {
+  /// out = the max of each window, and `argmax` the flat input index it came from (the first
+  /// one on ties), so the backward pass is a single scatter.
+  public static func maxForward(
+    _ g: ConvGeometry, input x: UnsafePointer<Float>, output out: UnsafeMutablePointer<Float>,
+    argmax: UnsafeMutablePointer<Int32>
+  ) {
+    let p = UncheckedBox((x, out, argmax))
+    _ = Convolution.parallelParts(g.batch, least: max(1, 1 << 16 / max(1, g.height * g.width * g.channels))) { _, first, last in
+      let (x, out, argmax) = p.value
+      let c = g.channels
+      for n in first..<last {
+        for oh in 0..<g.outHeight {
+          let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
+          for ow in 0..<g.outWidth {
+            let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
+            let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
+            for ch in 0..<c {
+              out[o + ch] = -.infinity
+              argmax[o + ch] = -1
+            }
+            for ih in h0..<h1 {
+              for iw in w0..<w1 {
+                let i = ((n * g.height + ih) * g.width + iw) * c
+                for ch in 0..<c {
+                  let v = x[i + ch]
+                  // NaN propagates, as in NumPy's max (and the first NaN wins).
+                  if v > out[o + ch] || argmax[o + ch] < 0 || (v.isNaN && !out[o + ch].isNaN) {
+                    out[o + ch] = v
+                    argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// dx[argmax[i]] += dy[i] for every output element i; dx is first set to zero.
+  public static func scatter(
+    _ dy: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, count: Int,
+    into dx: UnsafeMutablePointer<Float>, inputCount: Int
+  ) {
+    dx.initialize(repeating: 0, count: inputCount)
+    for i in 0..<count {
+      let j = Int(argmax[i])
+      if j >= 0 && j < inputCount { dx[j] += dy[i] }
+    }
+  }
+
+  /// out[i] = x[argmax[i]]: the max-pool of x at the positions chosen by an earlier max-pool.
+  public static func gather(
+    _ x: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, count: Int, inputCount: Int,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    for i in 0..<count {
+      let j = Int(argmax[i])
+      out[i] = j >= 0 && j < inputCount ? x[j] : 0
+    }
+  }
+
+  /// The mean of each window (over its in-image elements).
+  public static func averageForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, output out: UnsafeMutablePointer<Float>) {
+    let c = g.channels
+    for n in 0..<g.batch {
+      for oh in 0..<g.outHeight {
+        let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
+        for ow in 0..<g.outWidth {
+          let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
+          let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
+          for ch in 0..<c { out[o + ch] = 0 }
+          for ih in h0..<h1 {
+            for iw in w0..<w1 {
+              let i = ((n * g.height + ih) * g.width + iw) * c
+              for ch in 0..<c { out[o + ch] += x[i + ch] }
+            }
+          }
+          let scale = 1 / Float(max(1, (h1 - h0) * (w1 - w0)))
+          for ch in 0..<c { out[o + ch] *= scale }
+        }
+      }
+    }
+  }
+
+  /// The adjoint of `averageForward`: each output gradient spread evenly over its window.
+  public static func averageBackward(_ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>) {
+    let c = g.channels
+    dx.initialize(repeating: 0, count: g.inputCount)
+    for n in 0..<g.batch {
+      for oh in 0..<g.outHeight {
+        let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
+        for ow in 0..<g.outWidth {
+          let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
+          let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
+          let scale = 1 / Float(max(1, (h1 - h0) * (w1 - w0)))
+          for ih in h0..<h1 {
+            for iw in w0..<w1 {
+              let i = ((n * g.height + ih) * g.width + iw) * c
+              for ch in 0..<c { dx[i + ch] += dy[o + ch] * scale }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The input rows (or columns) [start, end) of output position `o`, clipped to the image.
+  @inline(__always)
+  static func window(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ extent: Int) -> (Int, Int) {
+    let start = o * stride - pad
+    return (max(0, start), min(extent, start + size))
+  }
+}
