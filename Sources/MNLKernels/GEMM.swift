@@ -101,8 +101,9 @@ enum GEMMSparsity {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     kernels: KernelTable
   ) -> Bool {
-    // Rows of B must be contiguous, and C's rows wide enough for the 8-vector chunks.
-    guard !transB, n >= 8 * kernels.lanes, k >= 16,
+    // Rows of B must be contiguous, C's rows wide enough for the 8-vector panels, and
+    // column indices must fit the path's Int32 lists.
+    guard !transB, n >= 8 * kernels.lanes, k >= 16, k <= Int(Int32.max),
       Double(m) * Double(n) * Double(k) >= Double(minimumWork)
     else { return false }
     return kernels.gemmLooksSparse(
