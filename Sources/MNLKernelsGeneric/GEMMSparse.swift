@@ -5,22 +5,25 @@ import MNLInterrupt
 /// entries v = op(A)[r, p] of v·op(B)[p, :]. Work is proportional to the nonzeros; loads of B
 /// and FMAs are 1:1, so this wins only when A is sparse (GEMM decides).
 ///
-/// Loop order (what made it fast): the nonzeros of a block of rows are gathered once into a
-/// compressed list (values with alpha folded in, column indices, row starts); then C is swept
-/// one panel of 8 vectors of columns at a time, every row of the block inside the panel. The
-/// rows of B a panel reads (k × 8 vectors: 400 KB for MNIST's forward with AVX-512, 51 KB for
-/// the weight gradient) stay in L2 or L1 while all rows use them. Sweeping whole rows of C
-/// one after the other instead (the first version) pulled each row's ~150 rows of B (2 KB
-/// each) through the cache again: from L3 in the forward, whose W1 (1.6 MB) exceeds Zen 4's
-/// 1 MB L2.
+/// Loop order (what makes it fast): the nonzeros of a block of rows are gathered once into a
+/// compressed list (values with alpha folded in, column indices, where each row's entries of
+/// each depth block start). C is then swept one panel of 256 bytes of columns at a time
+/// (4 AVX-512 or 8 AVX2 vectors: as many independent FMA chains), and within a panel one
+/// depth block of B's rows at a time, every row of the block inside: the depth block's piece
+/// of B (≤ 26 KB) stays in L1 while all rows use it, and the partial sums wait in C. Sweeping
+/// whole rows of C one after the other instead (the first version) pulled each row's ~150
+/// rows of B (2 KB each) through the cache again — from L3 in the forward, whose W1 (1.6 MB)
+/// exceeds Zen 4's 1 MB L2.
 ///
 /// Register-blocking several rows of C over the union of their nonzero columns was considered:
 /// on MNIST, the union of 4 images' pixels is 2.0× their nonzeros (1.5× for 4 neighbouring
-/// pixels over a batch), so it trades fewer loads of B for more FMAs, and with B in L1/L2 the
-/// loads are not the limit on Zen 4 (one 512-bit load and one 512-bit FMA per cycle).
+/// pixels over a batch), so it trades fewer loads of B for more FMAs; with B in L1 the loads
+/// are not the limit on Zen 4 (one 512-bit load and one 512-bit FMA per cycle).
 ///
-/// The sum runs over p in increasing order like the dense kernel's; skipped terms are exact
-/// zeros — unless B holds an infinity or NaN, whose product with 0 the dense path would make NaN.
+/// Each sum runs over p in increasing order in one chain (a depth block resumes from the
+/// partial sum it stored), like the dense kernel's for k ≤ KC, so the results equal the dense
+/// product's; skipped terms are exact zeros — unless B holds an infinity or NaN, whose product
+/// with 0 the dense path would make NaN.
 public enum GEMMSparse<T: KernelTarget> {
   public typealias V = T.Vector
 
@@ -28,71 +31,107 @@ public enum GEMMSparse<T: KernelTarget> {
   /// nonzeros are stored, ~19% of it for MNIST).
   public static var blockEntries: Int { 1 << 17 }
 
+  /// Bytes of B one depth block of one panel may read (L1 is 32 KB on Zen 3/4 and most x86).
+  public static var depthBlockBytes: Int { 26 * 1024 }
+
+  /// Vectors per panel: 256 bytes of columns for 8- and 16-lane vectors, 8 SSE/NEON vectors.
+  @inlinable @inline(__always)
+  static var panelVectors: Int { V.lanes >= 16 ? 4 : 8 }
+
   /// Needs B not transposed (rows of op(B) contiguous), k < 2³¹ (indices are Int32) and
   /// `workspace.packedA`, which it reserves, for the gathered block.
   @inlinable
   public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
+    let width = panelVectors * V.lanes
+    // Depth blocks keep partial sums in C, so only where C's old value is not needed.
+    let blocked = op.beta == 0 && op.n >= width
+    let depthLimit = max(16, depthBlockBytes / (width * MemoryLayout<Float>.size))
+    let depthBlocks = blocked ? (op.k + depthLimit - 1) / depthLimit : 1
+    let depth = (op.k + depthBlocks - 1) / depthBlocks
     let blockRows = max(1, min(op.m, blockEntries / max(op.k, 1)))
     let capacity = blockRows * op.k
-    // Values, then Int32 indices, then Int row starts (2 floats each).
-    workspace.reserve(a: 2 * capacity + 2 * (blockRows + 1) + 2, b: 0)
+    let boundCount = blockRows * depthBlocks + 1
+    // Values, then Int32 indices, then Int bounds (2 floats each, 8-byte aligned).
+    workspace.reserve(a: 2 * capacity + 2 * boundCount + 2, b: 0)
     let values = workspace.packedA
     let indices = UnsafeMutableRawPointer(values + capacity).bindMemory(
       to: Int32.self, capacity: capacity)
-    let startsBase = UnsafeMutableRawPointer(values + 2 * capacity)
-    let aligned = (Int(bitPattern: startsBase) + 7) & ~7
-    let starts = UnsafeMutableRawPointer(bitPattern: aligned)!.bindMemory(
-      to: Int.self, capacity: blockRows + 1)
+    let boundsBase = Int(bitPattern: UnsafeMutableRawPointer(values + 2 * capacity))
+    let bounds = UnsafeMutableRawPointer(bitPattern: (boundsBase + 7) & ~7)!.bindMemory(
+      to: Int.self, capacity: boundCount)
     var first = 0
     while first < op.m {
       if Interrupt.isRequested { return }
       let rows = first..<min(first + blockRows, op.m)
-      gather(op, rows: rows, values, indices, starts)
-      multiply(op, rows: rows, values, indices, starts)
+      gather(op, rows: rows, depth: depth, depthBlocks: depthBlocks, values, indices, bounds)
+      multiply(op, rows: rows, depthBlocks: depthBlocks, values, indices, bounds)
       first = rows.upperBound
     }
   }
 
-  /// The nonzeros of op(A)'s `rows` (times alpha) and their columns; row i of the block is
-  /// entries starts[i]..<starts[i + 1]. Branch-free: every entry is written, only nonzeros
-  /// advance the count (a branch per pixel mispredicts too often on 81% zeros).
+  /// The nonzeros of op(A)'s `rows` (times alpha) and their columns. Entries of row i in
+  /// depth block d are bounds[e]..<bounds[e + 1], e = i·depthBlocks + d. Branch-free: every
+  /// entry is written, only nonzeros advance the count (a branch per pixel mispredicts too
+  /// often on 81% zeros).
   @inlinable @inline(__always)
   static func gather(
-    _ op: GEMMOperands, rows: Range<Int>, _ values: UnsafeMutablePointer<Float>,
-    _ indices: UnsafeMutablePointer<Int32>, _ starts: UnsafeMutablePointer<Int>
+    _ op: GEMMOperands, rows: Range<Int>, depth: Int, depthBlocks: Int,
+    _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>,
+    _ bounds: UnsafeMutablePointer<Int>
   ) {
     var count = 0
+    var e = 0
     let stride = op.transA ? op.lda : 1
-    var i = 0
     for r in rows {
-      starts[i] = count
       var src = op.transA ? op.a + r : op.a + r * op.lda
-      for p in 0..<op.k {
-        let v = src.pointee
-        values[count] = op.alpha * v
-        indices[count] = Int32(truncatingIfNeeded: p)
-        count &+= v != 0 ? 1 : 0
-        src += stride
+      var p = 0
+      for _ in 0..<depthBlocks {
+        bounds[e] = count
+        e += 1
+        let end = min(p + depth, op.k)
+        if stride == 1 {
+          // A contiguous row: whole vectors of zeros (MNIST's blank margins) are skipped.
+          let zero = V()
+          while p + V.lanes <= end {
+            if any(V.lanes(V.load(src), notEqual: zero)) {
+              for lane in 0..<V.lanes {
+                let v = src[lane]
+                values[count] = op.alpha * v
+                indices[count] = Int32(truncatingIfNeeded: p + lane)
+                count &+= v != 0 ? 1 : 0
+              }
+            }
+            src += V.lanes
+            p += V.lanes
+          }
+        }
+        while p < end {
+          let v = src.pointee
+          values[count] = op.alpha * v
+          indices[count] = Int32(truncatingIfNeeded: p)
+          count &+= v != 0 ? 1 : 0
+          src += stride
+          p += 1
+        }
       }
-      i += 1
     }
-    starts[i] = count
+    bounds[e] = count
   }
 
-  /// C[rows, :] from the gathered block: panel by panel of 8 vectors, rows inside.
+  /// C[rows, :] from the gathered block: panel by panel, depth block by depth block, rows
+  /// inside.
   @inlinable @inline(__always)
   static func multiply(
-    _ op: GEMMOperands, rows: Range<Int>, _ values: UnsafePointer<Float>,
-    _ indices: UnsafePointer<Int32>, _ starts: UnsafePointer<Int>
+    _ op: GEMMOperands, rows: Range<Int>, depthBlocks: Int, _ values: UnsafePointer<Float>,
+    _ indices: UnsafePointer<Int32>, _ bounds: UnsafePointer<Int>
   ) {
+    let width = panelVectors * V.lanes
     let epilogue = GEMMTileStore(beta: op.beta, bias: op.bias, relu: op.relu)
-    let half = halfPanels(op)
-    let width = (half ? 4 : 8) * V.lanes
     guard op.n >= width else {
       for (i, r) in rows.enumerated() {
-        narrowRow(
-          op, epilogue, op.c + r * op.ldc, values + starts[i], indices + starts[i],
-          starts[i + 1] - starts[i])
+        let q0 = bounds[i * depthBlocks]
+        let q1 = bounds[(i + 1) * depthBlocks]
+        narrowRow(op, epilogue, op.c + r * op.ldc, values + q0, indices + q0, q1 - q0)
       }
       return
     }
@@ -101,34 +140,58 @@ public enum GEMMSparse<T: KernelTarget> {
       // The last panel ends at column n: it overlaps the previous one rather than running a
       // narrower kernel, and stores only the columns from j (same sums, so same values).
       let start = min(j, op.n - width)
-      if half {
-        for (i, r) in rows.enumerated() {
-          halfPanel(
-            op, epilogue, op.c + r * op.ldc, start, storeFrom: j, values + starts[i],
-            indices + starts[i], starts[i + 1] - starts[i])
-        }
-      } else {
-        for (i, r) in rows.enumerated() {
-          panel(
-            op, epilogue, op.c + r * op.ldc, start, storeFrom: j, values + starts[i],
-            indices + starts[i], starts[i + 1] - starts[i])
+      for d in 0..<depthBlocks {
+        let step = PanelStep(start: start, storeFrom: j, first: d == 0, last: d == depthBlocks - 1)
+        var e = d
+        for r in rows {
+          let q0 = bounds[e]
+          let q1 = bounds[e + 1]
+          let c = op.c + r * op.ldc
+          if panelVectors == 8 {
+            panel8(op, epilogue, c, step, values + q0, indices + q0, q1 - q0)
+          } else {
+            panel4(op, epilogue, c, step, values + q0, indices + q0, q1 - q0)
+          }
+          e += depthBlocks
         }
       }
       j += width
     }
   }
 
-  /// 8 vectors of one row of C from column `start`: 8 independent FMA chains hide the FMA
-  /// latency. Columns before `storeFrom` are computed but not stored.
+  /// Where one panel call starts and what it does with C: start from zero (first depth
+  /// block) or from the partial sum in C, finish with the epilogue (last) or store the
+  /// partial sum; columns before `storeFrom` (overlap with the previous panel) are not stored.
+  @frozen
+  public struct PanelStep {
+    public var start: Int
+    public var storeFrom: Int
+    public var first: Bool
+    public var last: Bool
+
+    @inlinable
+    public init(start: Int, storeFrom: Int, first: Bool, last: Bool) {
+      self.start = start
+      self.storeFrom = storeFrom
+      self.first = first
+      self.last = last
+    }
+  }
+
+  /// 8 vectors of one row of C: 8 independent FMA chains hide the FMA latency.
   @inlinable @inline(__always)
-  static func panel(
+  static func panel8(
     _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>,
-    _ start: Int, storeFrom: Int, _ values: UnsafePointer<Float>,
-    _ indices: UnsafePointer<Int32>, _ count: Int
+    _ step: PanelStep, _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>,
+    _ count: Int
   ) {
     let lanes = V.lanes
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
-    let base = op.b + start
+    let s = step.start
+    var a0 = initial(c, s, step), a1 = initial(c, s + lanes, step)
+    var a2 = initial(c, s + 2 * lanes, step), a3 = initial(c, s + 3 * lanes, step)
+    var a4 = initial(c, s + 4 * lanes, step), a5 = initial(c, s + 5 * lanes, step)
+    var a6 = initial(c, s + 6 * lanes, step), a7 = initial(c, s + 7 * lanes, step)
+    let base = op.b + s
     for q in 0..<count {
       let x = V(repeating: values[q])
       let b = base + Int(indices[q]) * op.ldb
@@ -141,47 +204,28 @@ public enum GEMMSparse<T: KernelTarget> {
       a6 = T.madd(a6, x, V.load(b + 6 * lanes))
       a7 = T.madd(a7, x, V.load(b + 7 * lanes))
     }
-    if storeFrom == start {
-      store(epilogue, a0, c + start, start)
-      store(epilogue, a1, c + start + lanes, start + lanes)
-      store(epilogue, a2, c + start + 2 * lanes, start + 2 * lanes)
-      store(epilogue, a3, c + start + 3 * lanes, start + 3 * lanes)
-      store(epilogue, a4, c + start + 4 * lanes, start + 4 * lanes)
-      store(epilogue, a5, c + start + 5 * lanes, start + 5 * lanes)
-      store(epilogue, a6, c + start + 6 * lanes, start + 6 * lanes)
-      store(epilogue, a7, c + start + 7 * lanes, start + 7 * lanes)
-    } else {
-      storeColumns(epilogue, a0, c, start, from: storeFrom)
-      storeColumns(epilogue, a1, c, start + lanes, from: storeFrom)
-      storeColumns(epilogue, a2, c, start + 2 * lanes, from: storeFrom)
-      storeColumns(epilogue, a3, c, start + 3 * lanes, from: storeFrom)
-      storeColumns(epilogue, a4, c, start + 4 * lanes, from: storeFrom)
-      storeColumns(epilogue, a5, c, start + 5 * lanes, from: storeFrom)
-      storeColumns(epilogue, a6, c, start + 6 * lanes, from: storeFrom)
-      storeColumns(epilogue, a7, c, start + 7 * lanes, from: storeFrom)
-    }
+    put(epilogue, a0, c, s, step)
+    put(epilogue, a1, c, s + lanes, step)
+    put(epilogue, a2, c, s + 2 * lanes, step)
+    put(epilogue, a3, c, s + 3 * lanes, step)
+    put(epilogue, a4, c, s + 4 * lanes, step)
+    put(epilogue, a5, c, s + 5 * lanes, step)
+    put(epilogue, a6, c, s + 6 * lanes, step)
+    put(epilogue, a7, c, s + 7 * lanes, step)
   }
 
-  /// Whether to sweep panels of 4 vectors: with 16-lane vectors only (4 FMA chains still
-  /// cover the latency of Zen 4's 512-bit FMAs), when that keeps the k rows of B a panel
-  /// reads in L1 and 8 vectors would not.
+  /// 4 vectors of one row of C (16-lane vectors: 4 chains cover Zen 4's 512-bit FMA latency).
   @inlinable @inline(__always)
-  static func halfPanels(_ op: GEMMOperands) -> Bool {
-    let l1 = 32 * 1024
-    let rowBytes = 4 * V.lanes * MemoryLayout<Float>.size
-    return V.lanes >= 16 && op.k * 2 * rowBytes > l1 && op.k * rowBytes <= l1
-  }
-
-  /// 4 vectors of one row of C from column `start` (see `panel`).
-  @inlinable @inline(__always)
-  static func halfPanel(
+  static func panel4(
     _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>,
-    _ start: Int, storeFrom: Int, _ values: UnsafePointer<Float>,
-    _ indices: UnsafePointer<Int32>, _ count: Int
+    _ step: PanelStep, _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>,
+    _ count: Int
   ) {
     let lanes = V.lanes
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-    let base = op.b + start
+    let s = step.start
+    var a0 = initial(c, s, step), a1 = initial(c, s + lanes, step)
+    var a2 = initial(c, s + 2 * lanes, step), a3 = initial(c, s + 3 * lanes, step)
+    let base = op.b + s
     for q in 0..<count {
       let x = V(repeating: values[q])
       let b = base + Int(indices[q]) * op.ldb
@@ -190,39 +234,45 @@ public enum GEMMSparse<T: KernelTarget> {
       a2 = T.madd(a2, x, V.load(b + 2 * lanes))
       a3 = T.madd(a3, x, V.load(b + 3 * lanes))
     }
-    if storeFrom == start {
-      store(epilogue, a0, c + start, start)
-      store(epilogue, a1, c + start + lanes, start + lanes)
-      store(epilogue, a2, c + start + 2 * lanes, start + 2 * lanes)
-      store(epilogue, a3, c + start + 3 * lanes, start + 3 * lanes)
-    } else {
-      storeColumns(epilogue, a0, c, start, from: storeFrom)
-      storeColumns(epilogue, a1, c, start + lanes, from: storeFrom)
-      storeColumns(epilogue, a2, c, start + 2 * lanes, from: storeFrom)
-      storeColumns(epilogue, a3, c, start + 3 * lanes, from: storeFrom)
+    put(epilogue, a0, c, s, step)
+    put(epilogue, a1, c, s + lanes, step)
+    put(epilogue, a2, c, s + 2 * lanes, step)
+    put(epilogue, a3, c, s + 3 * lanes, step)
+  }
+
+  /// The accumulator a panel starts from: zero, or the partial sum of earlier depth blocks.
+  @inlinable @inline(__always)
+  static func initial(_ c: UnsafeMutablePointer<Float>, _ column: Int, _ step: PanelStep) -> V {
+    step.first ? V() : V.load(c + column)
+  }
+
+  /// Stores the vector at `column`: the epilogue on the last depth block, else the partial
+  /// sum; only the columns ≥ `storeFrom`.
+  @inlinable @inline(__always)
+  static func put(
+    _ epilogue: GEMMTileStore, _ acc: V, _ c: UnsafeMutablePointer<Float>, _ column: Int,
+    _ step: PanelStep
+  ) {
+    let lanes = V.lanes
+    if column >= step.storeFrom {
+      if step.last { store(epilogue, acc, c + column, column) } else { acc.store(c + column) }
+      return
+    }
+    guard column + lanes > step.storeFrom else { return }
+    for lane in (step.storeFrom - column)..<lanes {
+      let j = column + lane
+      c[j] = step.last ? finish(epilogue, acc[lane], c[j], j) : acc[lane]
     }
   }
 
-  /// The columns ≥ `from` of the vector at `column` (the overlapping last panel).
+  /// One element's epilogue, the same operations as `store`'s per lane.
   @inlinable @inline(__always)
-  static func storeColumns(
-    _ epilogue: GEMMTileStore, _ acc: V, _ c: UnsafeMutablePointer<Float>, _ column: Int,
-    from: Int
-  ) {
-    let lanes = V.lanes
-    if column >= from {
-      store(epilogue, acc, c + column, column)
-      return
-    }
-    guard column + lanes > from else { return }
-    for lane in (from - column)..<lanes {
-      var v = acc[lane]
-      let j = column + lane
-      if epilogue.beta != 0 { v = T.madd(v, epilogue.beta, c[j]) }
-      if let bias = epilogue.bias { v += bias[j] }
-      if epilogue.relu && v < 0 { v = 0 }
-      c[j] = v
-    }
+  static func finish(_ epilogue: GEMMTileStore, _ acc: Float, _ old: Float, _ j: Int) -> Float {
+    var v = acc
+    if epilogue.beta != 0 { v = T.madd(v, epilogue.beta, old) }
+    if let bias = epilogue.bias { v += bias[j] }
+    if epilogue.relu && v < 0 { v = 0 }
+    return v
   }
 
   /// A row of C narrower than a panel: vector by vector, then the scalar columns.
@@ -244,11 +294,7 @@ public enum GEMMSparse<T: KernelTarget> {
     while j < op.n {
       var acc: Float = 0
       for q in 0..<count { acc = T.madd(acc, values[q], op.b[Int(indices[q]) * op.ldb + j]) }
-      var v = acc
-      if epilogue.beta != 0 { v = T.madd(v, epilogue.beta, c[j]) }
-      if let bias = epilogue.bias { v += bias[j] }
-      if epilogue.relu && v < 0 { v = 0 }
-      c[j] = v
+      c[j] = finish(epilogue, acc, c[j], j)
       j += 1
     }
   }

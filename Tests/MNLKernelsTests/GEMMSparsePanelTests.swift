@@ -4,8 +4,8 @@ import XCTest
 import MNLKernelsGeneric
 
 /// The zero-skipping GEMM's panel sweep (GEMMSparse): widths around its 4- and 8-vector panels
-/// (whose last panel overlaps the one before it), rows with no nonzeros, transposed A, every
-/// epilogue, and more rows than one gathered block. Each result is checked against the
+/// (whose last panel overlaps the one before it), several depth blocks, rows with no nonzeros,
+/// transposed A, every epilogue, and more rows than one gathered block. Each result is checked against the
 /// reference product and against the dense kernel of the same path.
 final class GEMMSparsePanelTests: XCTestCase {
   /// Runs the sparse path (forced) or the dense one of `kernels` on a copy of the fixture's C.
@@ -77,6 +77,8 @@ final class GEMMSparsePanelTests: XCTestCase {
       check(GEMMCase(m: 7, n: n, k: 100, beta: 0.5, padC: 3, bias: true, relu: true, zeros: 0.8))
       check(GEMMCase(transA: true, m: 9, n: n, k: 70, alpha: -2, padA: 2, padB: 1, zeros: 0.8))
       check(GEMMCase(m: 5, n: n, k: 200, beta: 1, padB: 5, bias: true, zeros: 0.7))
+      // beta = 0 with k over one depth block: partial sums wait in C between blocks.
+      check(GEMMCase(m: 6, n: n, k: 450, padC: 1, bias: true, relu: true, zeros: 0.8))
     }
   }
 
