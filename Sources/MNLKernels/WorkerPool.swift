@@ -12,8 +12,13 @@ import Synchronization
 /// worker went to sleep between them and a futex wake-up (tens of microseconds on a busy VM)
 /// was paid each time (~8% of a step in kernel time). One section at a time: a call while
 /// another runs (from another thread, or nested) uses `DispatchQueue.concurrentPerform`.
+///
+/// `MNL_WORKER_POOL=off` runs every section with `concurrentPerform` instead (to compare the
+/// two on a given machine: the pool's gain was not measurable on the busy 2-vCPU VM it was
+/// written on).
 final class WorkerPool: @unchecked Sendable {
-  static let shared = WorkerPool(helpers: Parallelism.threads - 1)
+  static let shared = WorkerPool(
+    helpers: KernelDispatch.environment("MNL_WORKER_POOL") == "off" ? 0 : Parallelism.threads - 1)
 
   /// How long an idle helper keeps polling for the next section before it sleeps.
   static let pollNanoseconds: UInt64 = 100_000

@@ -31,6 +31,14 @@ final class WorkerPoolTests: XCTestCase {
     }
   }
 
+  /// No helpers (MNL_WORKER_POOL=off, or one CPU): sections run with concurrentPerform.
+  func testWithoutHelpers() {
+    let pool = WorkerPool(helpers: 0)
+    for parts in [0, 1, 2, 7] {
+      XCTAssertEqual(runCounting(pool, parts: parts), [Int](repeating: 1, count: parts))
+    }
+  }
+
   func testSectionsAfterTheHelpersSleep() {
     let pool = WorkerPool(helpers: 2)
     for _ in 0..<5 {
