@@ -27,7 +27,8 @@ import MNLKernelsGeneric
 /// - Narrow products (n < 2 vectors, A not transposed, e.g. the 500→10 layer) take a
 ///   dot-product path instead (GEMMNarrow): the wide panels would be mostly padding there.
 /// - Large products are split into one slab of C per thread (along the longer side, so the
-///   operand each thread re-packs is the smaller one) run on the `WorkerPool`'s threads.
+///   operand each thread re-packs is the smaller one), run by `WorkerPool` (concurrentPerform
+///   unless MNL_WORKER_POOL=on).
 public enum GEMM {
   /// C = alpha·op(A)·op(B) + beta·C, then `+ bias` (length n, added to every row) and ReLU
   /// if requested. `threads: 0` picks automatically (one thread for small products, else up

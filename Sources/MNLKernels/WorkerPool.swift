@@ -13,12 +13,13 @@ import Synchronization
 /// was paid each time (~8% of a step in kernel time). One section at a time: a call while
 /// another runs (from another thread, or nested) uses `DispatchQueue.concurrentPerform`.
 ///
-/// `MNL_WORKER_POOL=off` runs every section with `concurrentPerform` instead (to compare the
-/// two on a given machine: the pool's gain was not measurable on the busy 2-vCPU VM it was
-/// written on).
+/// Opt-in for now (`MNL_WORKER_POOL=on`): on the busy 2-vCPU VM it was written on, training
+/// steps were no faster with it, and slower when the other vCPU was taken (a polling helper
+/// competes for it); without it every section runs with `concurrentPerform`. It is kept for
+/// an A/B on an idle machine, where the wake-ups it saves were ~8% of a step.
 final class WorkerPool: @unchecked Sendable {
   static let shared = WorkerPool(
-    helpers: KernelDispatch.environment("MNL_WORKER_POOL") == "off" ? 0 : Parallelism.threads - 1)
+    helpers: KernelDispatch.environment("MNL_WORKER_POOL") == "on" ? Parallelism.threads - 1 : 0)
 
   /// How long an idle helper keeps polling for the next section before it sleeps.
   static let pollNanoseconds: UInt64 = 100_000

@@ -31,7 +31,8 @@ final class WorkerPoolTests: XCTestCase {
     }
   }
 
-  /// No helpers (MNL_WORKER_POOL=off, or one CPU): sections run with concurrentPerform.
+  /// No helpers (the default without MNL_WORKER_POOL=on, or one CPU): sections run with
+  /// concurrentPerform.
   func testWithoutHelpers() {
     let pool = WorkerPool(helpers: 0)
     for parts in [0, 1, 2, 7] {
