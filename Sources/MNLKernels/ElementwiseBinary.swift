@@ -84,8 +84,7 @@ public enum Elementwise {
     if parts == 1 {
       work(0)
     } else {
-      let box = UncheckedBox(work)
-      DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+      WorkerPool.shared.run(parts: parts, work)
     }
   }
 

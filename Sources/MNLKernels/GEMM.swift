@@ -27,7 +27,8 @@ import MNLKernelsGeneric
 /// - Narrow products (n < 2 vectors, A not transposed, e.g. the 500→10 layer) take a
 ///   dot-product path instead (GEMMNarrow): the wide panels would be mostly padding there.
 /// - Large products are split into one slab of C per thread (along the longer side, so the
-///   operand each thread re-packs is the smaller one) run with `DispatchQueue.concurrentPerform`.
+///   operand each thread re-packs is the smaller one), run by `WorkerPool` (concurrentPerform
+///   unless MNL_WORKER_POOL=on).
 public enum GEMM {
   /// C = alpha·op(A)·op(B) + beta·C, then `+ bias` (length n, added to every row) and ReLU
   /// if requested. `threads: 0` picks automatically (one thread for small products, else up
@@ -65,7 +66,7 @@ public enum GEMM {
       GEMMWorkspacePool.giveBack(workspace)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: slabs.count) { index in
+    WorkerPool.shared.run(parts: slabs.count) { index in
       let workspace = GEMMWorkspacePool.take()
       kernels.gemm(slabs[index], workspace)
       GEMMWorkspacePool.giveBack(workspace)
@@ -101,8 +102,9 @@ enum GEMMSparsity {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     kernels: KernelTable
   ) -> Bool {
-    // Rows of B must be contiguous, and C's rows wide enough for the 8-vector chunks.
-    guard !transB, n >= 8 * kernels.lanes, k >= 16,
+    // Rows of B must be contiguous, C's rows wide enough for the 8-vector panels, and
+    // column indices must fit the path's Int32 lists.
+    guard !transB, n >= 8 * kernels.lanes, k >= 16, k <= Int(Int32.max),
       Double(m) * Double(n) * Double(k) >= Double(minimumWork)
     else { return false }
     return kernels.gemmLooksSparse(

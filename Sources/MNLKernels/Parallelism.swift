@@ -64,13 +64,10 @@ public enum Parallelism {
       return
     }
     let chunk = (count / parts + 15) & ~15
-    withoutActuallyEscaping(body) { body in
-      let box = UncheckedBox(body)
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let start = min(count, part * chunk)
-        let end = part == parts - 1 ? count : min(count, start + chunk)
-        if start < end { box.value(start, end) }
-      }
+    WorkerPool.shared.run(parts: parts) { part in
+      let start = min(count, part * chunk)
+      let end = part == parts - 1 ? count : min(count, start + chunk)
+      if start < end { body(start, end) }
     }
   }
 }

@@ -2,54 +2,287 @@ import MNLInterrupt
 
 /// Products whose left operand is mostly zeros — MNIST pixels are ~81% zeros, so the first
 /// layer's forward x·W1 and its weight gradient xᵀ·dH. Row r of C is Σ over the nonzero
-/// entries v = op(A)[r, p] of v·op(B)[p, :]: the nonzeros of the row are gathered first (a
-/// contiguous row of A, or a strided column when A is transposed), then each 8-vector chunk of
-/// C's row accumulates them in registers and is stored once. Work is proportional to the
-/// nonzeros; loads of B and FMAs are 1:1, so this wins only when A is sparse (GEMM decides).
-/// The sum runs over p in increasing order like the dense kernel's; skipped terms are exact
-/// zeros — unless B holds an infinity or NaN, whose product with 0 the dense path would make NaN.
+/// entries v = op(A)[r, p] of v·op(B)[p, :]. Work is proportional to the nonzeros; loads of B
+/// and FMAs are 1:1, so this wins only when A is sparse (GEMM decides).
+///
+/// Loop order (what makes it fast): the nonzeros of a block of rows are gathered once into a
+/// compressed list (values with alpha folded in, column indices, where each row's entries of
+/// each depth block start). C is then swept one panel of 256 bytes of columns at a time
+/// (4 AVX-512 or 8 AVX2 vectors: as many independent FMA chains), and within a panel one
+/// depth block of B's rows at a time, every row of the block inside: the depth block's piece
+/// of B (≤ 26 KB) stays in L1 while all rows use it, and the partial sums wait in C. Sweeping
+/// whole rows of C one after the other instead (the first version) pulled each row's ~150
+/// rows of B (2 KB each) through the cache again — from L3 in the forward, whose W1 (1.6 MB)
+/// exceeds Zen 4's 1 MB L2.
+///
+/// Register-blocking several rows of C over the union of their nonzero columns was considered:
+/// on MNIST, the union of 4 images' pixels is 2.0× their nonzeros (1.5× for 4 neighbouring
+/// pixels over a batch), so it trades fewer loads of B for more FMAs; with B in L1 the loads
+/// are not the limit on Zen 4 (one 512-bit load and one 512-bit FMA per cycle).
+///
+/// Each sum runs over p in increasing order in one chain (a depth block resumes from the
+/// partial sum it stored), like the dense kernel's for k ≤ KC, so the results equal the dense
+/// product's; skipped terms are exact zeros — unless B holds an infinity or NaN, whose product
+/// with 0 the dense path would make NaN.
 public enum GEMMSparse<T: KernelTarget> {
   public typealias V = T.Vector
 
-  /// Needs B not transposed (rows of op(B) contiguous) and `workspace.packedA` room for
-  /// 2·k floats (the gathered values and their indices).
+  /// Entries of op(A) examined per gathered block of rows (the block's capacity; only the
+  /// nonzeros are stored, ~19% of it for MNIST).
+  public static var blockEntries: Int { 1 << 17 }
+
+  /// Bytes of B one depth block of one panel may read (L1 is 32 KB on Zen 3/4 and most x86).
+  public static var depthBlockBytes: Int { 26 * 1024 }
+
+  /// Vectors per panel: 256 bytes of columns for 8- and 16-lane vectors, 8 SSE/NEON vectors.
+  @inlinable @inline(__always)
+  static var panelVectors: Int { V.lanes >= 16 ? 4 : 8 }
+
+  /// Needs B not transposed (rows of op(B) contiguous), k < 2³¹ (indices are Int32) and
+  /// `workspace.packedA`, which it reserves, for the gathered block.
   @inlinable
   public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
-    workspace.reserve(a: 2 * op.k, b: 0)
+    let width = panelVectors * V.lanes
+    // Depth blocks keep partial sums in C, so only where C's old value is not needed.
+    let blocked = op.beta == 0 && op.n >= width
+    let depthLimit = max(16, depthBlockBytes / (width * MemoryLayout<Float>.size))
+    let depthBlocks = blocked ? (op.k + depthLimit - 1) / depthLimit : 1
+    let depth = (op.k + depthBlocks - 1) / depthBlocks
+    let blockRows = max(1, min(op.m, blockEntries / max(op.k, 1)))
+    let capacity = blockRows * op.k
+    let boundCount = blockRows * depthBlocks + 1
+    // Values, then Int32 indices, then Int bounds (2 floats each, 8-byte aligned).
+    workspace.reserve(a: 2 * capacity + 2 * boundCount + 2, b: 0)
     let values = workspace.packedA
-    let indices = UnsafeMutableRawPointer(workspace.packedA + op.k).bindMemory(
-      to: Int32.self, capacity: op.k)
-    for r in 0..<op.m {
-      if r % 64 == 0 && Interrupt.isRequested { return }
-      // Branch-free gather: every entry is written, only nonzeros advance the count (a
-      // branch per pixel mispredicts too often on 81% zeros).
-      var count = 0
-      let stride = op.transA ? op.lda : 1
-      var src = op.transA ? op.a + r : op.a + r * op.lda
-      for p in 0..<op.k {
-        let v = src.pointee
-        values[count] = op.alpha * v
-        indices[count] = Int32(truncatingIfNeeded: p)
-        count &+= v != 0 ? 1 : 0
-        src += stride
-      }
-      row(op, r, values, indices, count)
+    let indices = UnsafeMutableRawPointer(values + capacity).bindMemory(
+      to: Int32.self, capacity: capacity)
+    let boundsBase = Int(bitPattern: UnsafeMutableRawPointer(values + 2 * capacity))
+    let bounds = UnsafeMutableRawPointer(bitPattern: (boundsBase + 7) & ~7)!.bindMemory(
+      to: Int.self, capacity: boundCount)
+    var first = 0
+    while first < op.m {
+      if Interrupt.isRequested { return }
+      let rows = first..<min(first + blockRows, op.m)
+      gather(op, rows: rows, depth: depth, depthBlocks: depthBlocks, values, indices, bounds)
+      multiply(op, rows: rows, depthBlocks: depthBlocks, values, indices, bounds)
+      first = rows.upperBound
     }
   }
 
+  /// The nonzeros of op(A)'s `rows` (times alpha) and their columns. Entries of row i in
+  /// depth block d are bounds[e]..<bounds[e + 1], e = i·depthBlocks + d. Branch-free: every
+  /// entry is written, only nonzeros advance the count (a branch per pixel mispredicts too
+  /// often on 81% zeros).
   @inlinable @inline(__always)
-  static func row(
-    _ op: GEMMOperands, _ r: Int, _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>,
+  static func gather(
+    _ op: GEMMOperands, rows: Range<Int>, depth: Int, depthBlocks: Int,
+    _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>,
+    _ bounds: UnsafeMutablePointer<Int>
+  ) {
+    var count = 0
+    var e = 0
+    let stride = op.transA ? op.lda : 1
+    for r in rows {
+      var src = op.transA ? op.a + r : op.a + r * op.lda
+      var p = 0
+      for _ in 0..<depthBlocks {
+        bounds[e] = count
+        e += 1
+        let end = min(p + depth, op.k)
+        if stride == 1 {
+          // A contiguous row: whole vectors of zeros (MNIST's blank margins) are skipped.
+          let zero = V()
+          while p + V.lanes <= end {
+            if any(V.lanes(V.load(src), notEqual: zero)) {
+              for lane in 0..<V.lanes {
+                let v = src[lane]
+                values[count] = op.alpha * v
+                indices[count] = Int32(truncatingIfNeeded: p + lane)
+                count &+= v != 0 ? 1 : 0
+              }
+            }
+            src += V.lanes
+            p += V.lanes
+          }
+        }
+        while p < end {
+          let v = src.pointee
+          values[count] = op.alpha * v
+          indices[count] = Int32(truncatingIfNeeded: p)
+          count &+= v != 0 ? 1 : 0
+          src += stride
+          p += 1
+        }
+      }
+    }
+    bounds[e] = count
+  }
+
+  /// C[rows, :] from the gathered block: panel by panel, depth block by depth block, rows
+  /// inside.
+  @inlinable @inline(__always)
+  static func multiply(
+    _ op: GEMMOperands, rows: Range<Int>, depthBlocks: Int, _ values: UnsafePointer<Float>,
+    _ indices: UnsafePointer<Int32>, _ bounds: UnsafePointer<Int>
+  ) {
+    let width = panelVectors * V.lanes
+    let epilogue = GEMMTileStore(beta: op.beta, bias: op.bias, relu: op.relu)
+    guard op.n >= width else {
+      for (i, r) in rows.enumerated() {
+        let q0 = bounds[i * depthBlocks]
+        let q1 = bounds[(i + 1) * depthBlocks]
+        narrowRow(op, epilogue, op.c + r * op.ldc, values + q0, indices + q0, q1 - q0)
+      }
+      return
+    }
+    var j = 0
+    while j < op.n {
+      // The last panel ends at column n: it overlaps the previous one rather than running a
+      // narrower kernel, and stores only the columns from j (same sums, so same values).
+      let start = min(j, op.n - width)
+      for d in 0..<depthBlocks {
+        let step = PanelStep(start: start, storeFrom: j, first: d == 0, last: d == depthBlocks - 1)
+        var e = d
+        for r in rows {
+          let q0 = bounds[e]
+          let q1 = bounds[e + 1]
+          let c = op.c + r * op.ldc
+          if panelVectors == 8 {
+            panel8(op, epilogue, c, step, values + q0, indices + q0, q1 - q0)
+          } else {
+            panel4(op, epilogue, c, step, values + q0, indices + q0, q1 - q0)
+          }
+          e += depthBlocks
+        }
+      }
+      j += width
+    }
+  }
+
+  /// Where one panel call starts and what it does with C: start from zero (first depth
+  /// block) or from the partial sum in C, finish with the epilogue (last) or store the
+  /// partial sum; columns before `storeFrom` (overlap with the previous panel) are not stored.
+  @frozen
+  public struct PanelStep {
+    public var start: Int
+    public var storeFrom: Int
+    public var first: Bool
+    public var last: Bool
+
+    @inlinable
+    public init(start: Int, storeFrom: Int, first: Bool, last: Bool) {
+      self.start = start
+      self.storeFrom = storeFrom
+      self.first = first
+      self.last = last
+    }
+  }
+
+  /// 8 vectors of one row of C: 8 independent FMA chains hide the FMA latency.
+  @inlinable @inline(__always)
+  static func panel8(
+    _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>,
+    _ step: PanelStep, _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>,
     _ count: Int
   ) {
     let lanes = V.lanes
-    let c = op.c + r * op.ldc
-    let epilogue = GEMMTileStore(beta: op.beta, bias: op.bias, relu: op.relu)
-    var j = 0
-    while j + 8 * lanes <= op.n {
-      chunk8(op, epilogue, c, j, values, indices, count)
-      j += 8 * lanes
+    let s = step.start
+    var a0 = initial(c, s, step), a1 = initial(c, s + lanes, step)
+    var a2 = initial(c, s + 2 * lanes, step), a3 = initial(c, s + 3 * lanes, step)
+    var a4 = initial(c, s + 4 * lanes, step), a5 = initial(c, s + 5 * lanes, step)
+    var a6 = initial(c, s + 6 * lanes, step), a7 = initial(c, s + 7 * lanes, step)
+    let base = op.b + s
+    for q in 0..<count {
+      let x = V(repeating: values[q])
+      let b = base + Int(indices[q]) * op.ldb
+      a0 = T.madd(a0, x, V.load(b))
+      a1 = T.madd(a1, x, V.load(b + lanes))
+      a2 = T.madd(a2, x, V.load(b + 2 * lanes))
+      a3 = T.madd(a3, x, V.load(b + 3 * lanes))
+      a4 = T.madd(a4, x, V.load(b + 4 * lanes))
+      a5 = T.madd(a5, x, V.load(b + 5 * lanes))
+      a6 = T.madd(a6, x, V.load(b + 6 * lanes))
+      a7 = T.madd(a7, x, V.load(b + 7 * lanes))
     }
+    put(epilogue, a0, c, s, step)
+    put(epilogue, a1, c, s + lanes, step)
+    put(epilogue, a2, c, s + 2 * lanes, step)
+    put(epilogue, a3, c, s + 3 * lanes, step)
+    put(epilogue, a4, c, s + 4 * lanes, step)
+    put(epilogue, a5, c, s + 5 * lanes, step)
+    put(epilogue, a6, c, s + 6 * lanes, step)
+    put(epilogue, a7, c, s + 7 * lanes, step)
+  }
+
+  /// 4 vectors of one row of C (16-lane vectors: 4 chains cover Zen 4's 512-bit FMA latency).
+  @inlinable @inline(__always)
+  static func panel4(
+    _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>,
+    _ step: PanelStep, _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>,
+    _ count: Int
+  ) {
+    let lanes = V.lanes
+    let s = step.start
+    var a0 = initial(c, s, step), a1 = initial(c, s + lanes, step)
+    var a2 = initial(c, s + 2 * lanes, step), a3 = initial(c, s + 3 * lanes, step)
+    let base = op.b + s
+    for q in 0..<count {
+      let x = V(repeating: values[q])
+      let b = base + Int(indices[q]) * op.ldb
+      a0 = T.madd(a0, x, V.load(b))
+      a1 = T.madd(a1, x, V.load(b + lanes))
+      a2 = T.madd(a2, x, V.load(b + 2 * lanes))
+      a3 = T.madd(a3, x, V.load(b + 3 * lanes))
+    }
+    put(epilogue, a0, c, s, step)
+    put(epilogue, a1, c, s + lanes, step)
+    put(epilogue, a2, c, s + 2 * lanes, step)
+    put(epilogue, a3, c, s + 3 * lanes, step)
+  }
+
+  /// The accumulator a panel starts from: zero, or the partial sum of earlier depth blocks.
+  @inlinable @inline(__always)
+  static func initial(_ c: UnsafeMutablePointer<Float>, _ column: Int, _ step: PanelStep) -> V {
+    step.first ? V() : V.load(c + column)
+  }
+
+  /// Stores the vector at `column`: the epilogue on the last depth block, else the partial
+  /// sum; only the columns ≥ `storeFrom`.
+  @inlinable @inline(__always)
+  static func put(
+    _ epilogue: GEMMTileStore, _ acc: V, _ c: UnsafeMutablePointer<Float>, _ column: Int,
+    _ step: PanelStep
+  ) {
+    let lanes = V.lanes
+    if column >= step.storeFrom {
+      if step.last { store(epilogue, acc, c + column, column) } else { acc.store(c + column) }
+      return
+    }
+    guard column + lanes > step.storeFrom else { return }
+    for lane in (step.storeFrom - column)..<lanes {
+      let j = column + lane
+      c[j] = step.last ? finish(epilogue, acc[lane], c[j], j) : acc[lane]
+    }
+  }
+
+  /// One element's epilogue, the same operations as `store`'s per lane.
+  @inlinable @inline(__always)
+  static func finish(_ epilogue: GEMMTileStore, _ acc: Float, _ old: Float, _ j: Int) -> Float {
+    var v = acc
+    if epilogue.beta != 0 { v = T.madd(v, epilogue.beta, old) }
+    if let bias = epilogue.bias { v += bias[j] }
+    if epilogue.relu && v < 0 { v = 0 }
+    return v
+  }
+
+  /// A row of C narrower than a panel: vector by vector, then the scalar columns.
+  @inlinable @inline(__always)
+  static func narrowRow(
+    _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>,
+    _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>, _ count: Int
+  ) {
+    let lanes = V.lanes
+    var j = 0
     while j + lanes <= op.n {
       var acc = V()
       for q in 0..<count {
@@ -61,43 +294,9 @@ public enum GEMMSparse<T: KernelTarget> {
     while j < op.n {
       var acc: Float = 0
       for q in 0..<count { acc = T.madd(acc, values[q], op.b[Int(indices[q]) * op.ldb + j]) }
-      var v = acc
-      if op.beta != 0 { v = T.madd(v, op.beta, c[j]) }
-      if let bias = op.bias { v += bias[j] }
-      if op.relu && v < 0 { v = 0 }
-      c[j] = v
+      c[j] = finish(epilogue, acc, c[j], j)
       j += 1
     }
-  }
-
-  /// 8 vectors of C's row from column j: 8 independent FMA chains hide the FMA latency.
-  @inlinable @inline(__always)
-  static func chunk8(
-    _ op: GEMMOperands, _ epilogue: GEMMTileStore, _ c: UnsafeMutablePointer<Float>, _ j: Int,
-    _ values: UnsafePointer<Float>, _ indices: UnsafePointer<Int32>, _ count: Int
-  ) {
-    let lanes = V.lanes
-    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
-    for q in 0..<count {
-      let x = V(repeating: values[q])
-      let b = op.b + Int(indices[q]) * op.ldb + j
-      a0 = T.madd(a0, x, V.load(b))
-      a1 = T.madd(a1, x, V.load(b + lanes))
-      a2 = T.madd(a2, x, V.load(b + 2 * lanes))
-      a3 = T.madd(a3, x, V.load(b + 3 * lanes))
-      a4 = T.madd(a4, x, V.load(b + 4 * lanes))
-      a5 = T.madd(a5, x, V.load(b + 5 * lanes))
-      a6 = T.madd(a6, x, V.load(b + 6 * lanes))
-      a7 = T.madd(a7, x, V.load(b + 7 * lanes))
-    }
-    store(epilogue, a0, c + j, j)
-    store(epilogue, a1, c + j + lanes, j + lanes)
-    store(epilogue, a2, c + j + 2 * lanes, j + 2 * lanes)
-    store(epilogue, a3, c + j + 3 * lanes, j + 3 * lanes)
-    store(epilogue, a4, c + j + 4 * lanes, j + 4 * lanes)
-    store(epilogue, a5, c + j + 5 * lanes, j + 5 * lanes)
-    store(epilogue, a6, c + j + 6 * lanes, j + 6 * lanes)
-    store(epilogue, a7, c + j + 7 * lanes, j + 7 * lanes)
   }
 
   /// C = acc + beta·C, then bias and ReLU, like the dense kernel's epilogue. Takes the three

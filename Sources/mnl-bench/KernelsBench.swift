@@ -18,6 +18,15 @@ struct KernelsBench: ParsableCommand {
   @Flag(help: "Do not run NumPy.")
   var noNumpy = false
 
+  @Flag(help: "Time mnl by the process's CPU time instead of the wall clock (A/B comparisons on a loaded machine; 2T figures then count both threads' time).")
+  var cpuTime = false
+
+  @Option(help: "Least duration of one sample, seconds (short samples with many --repeats find the moments a loaded machine leaves a core free).")
+  var sampleSeconds = 0.01
+
+  @Option(help: "Only the shapes whose name contains this text.")
+  var only: String?
+
   func validate() throws {
     guard repeats >= 1, rounds >= 1 else {
       throw ValidationError("--repeats and --rounds must be at least 1")
@@ -26,7 +35,7 @@ struct KernelsBench: ParsableCommand {
 
   func run() throws {
     try BenchSetup.start()
-    let shapes = BenchShape.trainingShapes
+    let shapes = BenchShape.trainingShapes.filter { only == nil || $0.name.contains(only!) }
     let peak = PeakEstimate.read()
     let numpy = noNumpy ? nil : NumPyRunner.detect()
     var mnl = [[Double]](repeating: [0, 0], count: shapes.count)
@@ -38,7 +47,7 @@ struct KernelsBench: ParsableCommand {
       for (index, shape) in shapes.enumerated() {
         var operands = GEMMBenchOperands(shape)
         for (column, threads) in [1, 2].enumerated() {
-          let gflops = operands.measure(threads: threads, repeats: repeats)
+          let gflops = operands.measure(threads: threads, repeats: repeats, cpuTime: cpuTime, sampleSeconds: sampleSeconds)
           mnl[index][column] = max(mnl[index][column], gflops)
         }
       }
@@ -156,20 +165,28 @@ struct GEMMBenchOperands {
   }
 
   /// Best GFLOP/s over `repeats` samples; a sample repeats the call for at least ~10 ms.
-  mutating func measure(threads: Int, repeats: Int) -> Double {
-    let once = time(calls: 1, threads: threads)  // warm-up: caches, packing buffers
-    let calls = max(1, Int(0.01 / max(once, 1e-7)))
+  mutating func measure(
+    threads: Int, repeats: Int, cpuTime: Bool = false, sampleSeconds: Double = 0.01
+  ) -> Double {
+    let once = time(calls: 1, threads: threads, cpuTime: cpuTime)  // warm-up: caches, packing buffers
+    let calls = max(1, Int(sampleSeconds / max(once, 1e-7)))
     var best = Double.infinity
     for _ in 0..<repeats {
-      best = min(best, time(calls: calls, threads: threads) / Double(calls))
+      best = min(best, time(calls: calls, threads: threads, cpuTime: cpuTime) / Double(calls))
     }
     return shape.flops / best / 1e9
   }
 
-  private mutating func time(calls: Int, threads: Int) -> Double {
+  private mutating func time(calls: Int, threads: Int, cpuTime: Bool) -> Double {
     let s = shape
     let lda = s.transA ? s.m : s.k
-    let start = DispatchTime.now().uptimeNanoseconds
+    func now() -> UInt64 {
+      guard cpuTime else { return DispatchTime.now().uptimeNanoseconds }
+      var t = timespec()
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+      return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+    }
+    let start = now()
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         c.withUnsafeMutableBufferPointer { c in
@@ -184,7 +201,7 @@ struct GEMMBenchOperands {
         }
       }
     }
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return Double(now() - start) / 1e9
   }
 }
 

@@ -3,6 +3,14 @@
 // Swift has no prefetch intrinsic; this header-only wrapper inlines into the GEMM kernel.
 static inline void mnl_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 static inline void mnl_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+// A spin-wait hint (x86 pause, arm yield) for threads polling for work (WorkerPool).
+static inline void mnl_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 #if defined(__linux__)
 #include <malloc.h>
