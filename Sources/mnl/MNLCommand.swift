@@ -72,7 +72,7 @@ struct MNLCommand: ParsableCommand {
       name = "<stdin>"
     } else {
       guard let data = FileManager.default.contents(atPath: script) else {
-        FileHandle.standardError.write(Data("mnl: cannot read '\(script)'\n".utf8))
+        FileHandle.standardError.write(Data("mnl: cannot read '\(script)': \(unreadableReason(script))\n".utf8))
         throw ExitCode(1)
       }
       source = String(decoding: data, as: UTF8.self)
@@ -108,4 +108,15 @@ enum ScriptRunner {
       return 1
     }
   }
+}
+
+/// Why a script path cannot be read, in the system's words where it has them.
+func unreadableReason(_ path: String) -> String {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+  if isDirectory.boolValue { return "it is a directory, not a script" }
+  let fd = open(path, O_RDONLY)
+  if fd < 0 { return String(cString: strerror(errno)) }
+  close(fd)
+  return "not readable"
 }
