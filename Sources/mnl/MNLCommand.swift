@@ -36,6 +36,10 @@ struct MNLCommand: ParsableCommand {
     // Freed activation and gradient buffers stay in the heap for the next training step
     // instead of coming back as fresh page-faulting mmaps.
     mnl_keep_large_blocks(64 << 20, 128 << 20)
+    // A write past the file-size limit (`ulimit -f`, quotas) would kill the process with
+    // SIGXFSZ mid-save; ignored, write() fails with EFBIG and the save reports "File too large"
+    // (the previous file stays intact, the temporary file is removed).
+    signal(SIGXFSZ, SIG_IGN)
     if let error = KernelDispatch.configurationError {
       FileHandle.standardError.write(Data("mnl: \(error)\n".utf8))
       throw ExitCode(2)

@@ -9,7 +9,7 @@ message: half a program is either a program or a located error.
 
 usage: run.py MNL [--truncations N]   (N per script; MNL_BADINPUT_TRUNCATIONS; default 1)
 """
-import argparse, concurrent.futures, gzip, json, os, random, re, struct, subprocess, sys, tempfile, time, zlib
+import argparse, concurrent.futures, gzip, json, os, random, re, resource, struct, subprocess, sys, tempfile, time, zlib
 
 LOCATED = r"^\S+:\d+:\d+: error: "
 
@@ -190,6 +190,31 @@ def check_error(status, stderr, pattern, located=True):
     return None
 
 
+def full_disk_case(mnl, d):
+    """A save that hits the file-size limit (`ulimit -f`, as a full disk or a quota would): exit 1
+    with a located "File too large", the previous checkpoint intact, no temporary file left."""
+    with open(os.path.join(d, "small.mnl"), "w") as f:
+        f.write('save("checkpoint.safetensors", {w: ones([10])})\n')
+    with open(os.path.join(d, "big.mnl"), "w") as f:
+        f.write('save("checkpoint.safetensors", {w: zeros([100000])})\nprint("saved")\n')
+    status, _, stderr = run(mnl, ["small.mnl"], d)
+    if status != 0:
+        return f"[full disk] could not write the first checkpoint: {stderr.strip()[:300]}"
+    before = open(os.path.join(d, "checkpoint.safetensors"), "rb").read()
+    limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+    p = subprocess.run([mnl, "big.mnl"], cwd=d, capture_output=True, timeout=60, preexec_fn=limit)
+    stderr = p.stderr.decode(errors="replace")
+    problem = check_error(p.returncode, stderr, "File too large")
+    if problem:
+        return f"[full disk] {problem}"
+    if open(os.path.join(d, "checkpoint.safetensors"), "rb").read() != before:
+        return "[full disk] the previous checkpoint changed"
+    leftovers = [n for n in os.listdir(d) if "checkpoint.safetensors." in n or n.startswith(".checkpoint")]
+    if leftovers:
+        return f"[full disk] temporary files left behind: {leftovers}"
+    return None
+
+
 def truncation_cases(root, per_script, rng):
     """(script path, cut text) pairs: cuts after random tokens, and every line of short scripts."""
     cases = []
@@ -238,6 +263,12 @@ def main():
             problem = check_error(status, stderr, pattern, located)
             return f"[{name}] {problem}" if problem else None
 
+        jobs_count = len(jobs) + 1
+        problem = full_disk_case(mnl, d)
+        count += 1
+        if problem:
+            failures.append(problem)
+
         rng = random.Random(20261201)
         truncations = truncation_cases(os.path.join(here, "..", "scripts"), args.truncations, rng)
 
@@ -267,7 +298,7 @@ def main():
                     failures.append(result)
     for f in failures:
         print("FAIL " + f)
-    print(f"badinput: {len(jobs)} table cases + {len(truncations)} truncated golden scripts = {count} runs; "
+    print(f"badinput: {jobs_count} table cases + {len(truncations)} truncated golden scripts = {count} runs; "
           f"{len(failures)} failures; {time.time() - start:.1f} s")
     sys.exit(1 if failures else 0)
 
