@@ -71,7 +71,7 @@ class Tree:
                 "neg": (f"(-{text})", lambda e: -f(e)),
                 "relu": (f"relu({text})", lambda e: np.maximum(f(e), 0)),
                 "abs": (f"abs({text})", lambda e: np.abs(f(e))),
-                "pow": (f"({text}) ** 3", lambda e: f(e) ** 3),
+                "pow": (f"(({text}) ** 3)", lambda e: f(e) ** 3),
             }[name]
         if kind == "binary":
             lt, lf = self.node(shape, depth - 1)
@@ -113,9 +113,18 @@ class Tree:
             name = g.choice(["sum", "mean", "max", "min", "var", "std"])
             axis = g.choice([0, 1])
             npf = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "var": np.var, "std": np.std}[name]
-            if name == "std":  # sqrt's slope is unbounded near 0: keep away from it
-                return (f"({other} * std({text}, axis: {axis}, keepdims: true) + 1)" ,
-                        lambda e: of(e) * npf(f(e), axis=axis, keepdims=True) + 1)
+            if name == "std":
+                # std's slope is infinite where the values are all equal (a size-1 axis, x − x):
+                # mnl, JAX and PyTorch give NaN there, finite differences 0. Keep away from it:
+                # a reduced axis of at least 2, and a random constant added so no row is flat.
+                if shape[axis] < 2:
+                    axis = 1 - axis
+                if shape[axis] < 2:
+                    name, npf = "var", np.var
+                else:
+                    kt, kf = self.constant(shape)
+                    return (f"({other} * std({text} + {kt}, axis: {axis}, keepdims: true) + 1)",
+                            lambda e: of(e) * np.std(f(e) + kf(e), axis=axis, keepdims=True) + 1)
             return (f"({other} + {name}({text}, axis: {axis}, keepdims: true))",
                     lambda e: of(e) + npf(f(e), axis=axis, keepdims=True))
         if kind == "where":
