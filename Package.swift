@@ -105,6 +105,12 @@ let package = Package(
         "MNLLanguage", "MNLRepl", "MNLKernels", "MNLInterrupt", "MNLDistributed", "CSupport", "MNLData", "MNLJupyter",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Fuzz targets (language, file readers): run under libFuzzer by scripts/fuzz, and replayed
+    // by MNLFuzzTargetsTests over every input that ever crashed them.
+    .target(name: "MNLFuzzTargets", dependencies: ["MNLLanguage", "MNLData", "MNLTensor", "MNLInterrupt"]),
+    // The libFuzzer entry point (built by scripts/fuzz with -sanitize=fuzzer), or a replay tool.
+    .target(name: "CLibFuzzer"),
+    .executableTarget(name: "mnl-fuzz", dependencies: ["MNLFuzzTargets", "CLibFuzzer"]),
     // Benchmarks (release builds): kernels vs NumPy, interpreter loop, training steps.
     .executableTarget(
       name: "mnl-bench",
@@ -123,6 +129,7 @@ let package = Package(
     .testTarget(name: "MNLLanguageTests", dependencies: ["MNLLanguage", "MNLInterrupt"]),
     .testTarget(name: "MNLReplTests", dependencies: ["MNLRepl", "MNLLanguage", "MNLData", "MNLTensor"]),
     .testTarget(name: "MNLJupyterTests", dependencies: ["MNLJupyter", "MNLRepl", "MNLDisplay", "MNLData"]),
+    .testTarget(name: "MNLFuzzTargetsTests", dependencies: ["MNLFuzzTargets", "MNLTensor"]),
     // Runs every Tests/scripts/**/*.mnl through the built `mnl` binary.
     .testTarget(name: "GoldenTests", dependencies: ["mnl"]),
   ]

@@ -14,16 +14,23 @@ public enum Gzip {
     -> [UInt8]
   {
     guard isGzip(bytes) else { throw DataError(file: file, "not a gzip file (bad magic number)") }
-    // The trailer's ISIZE is the last member's size mod 2^32: a good capacity hint, never trusted.
-    var hint = 0
-    if bytes.count >= 18 {
-      let n = bytes.count
-      hint = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
-    }
     return try Inflater.run(
       bytes, windowBits: 16 + MAX_WBITS, gzipMembers: true, file: file, limit: limit,
-      sizeHint: min(hint, limit))
+      sizeHint: capacityHint(bytes, limit: limit))
   }
+
+  /// The trailer's ISIZE is the last member's size mod 2^32: a good capacity hint, never
+  /// trusted beyond what the compressed bytes could possibly inflate to.
+  static func capacityHint(_ bytes: [UInt8], limit: Int) -> Int {
+    guard bytes.count >= 18 else { return 0 }
+    let n = bytes.count
+    let hint = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
+    return min(hint, limit, n * maxDeflateRatio)
+  }
+
+  /// deflate expands at most ~1032:1, so a trailer claiming more is a lie (a corrupt or
+  /// crafted file) and must not reserve gigabytes before inflating a byte.
+  static let maxDeflateRatio = 1032
 
   /// Compresses bytes into a single-member gzip file.
   public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {

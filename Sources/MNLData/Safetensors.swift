@@ -92,6 +92,14 @@ public enum Safetensors {
   /// dtypes, shapes, offsets (contiguous, in range, no overlaps or gaps), byte counts, names.
   public static func decode(_ bytes: [UInt8], file: String = "") throws -> SafetensorsContents {
     func fail(_ message: String) -> DataError { DataError(file: file, "not a valid safetensors file: \(message)") }
+    guard !bytes.isEmpty else { throw DataError(file: file, "empty file (0 bytes): not a safetensors file") }
+    // Other formats people load by mistake: say what the file is, not "header length 3796764…".
+    if bytes.starts(with: [0x93] + Array("NUMPY".utf8)) {
+      throw DataError(file: file, "this is a NumPy .npy file, not a safetensors file (read it with load_npy)")
+    }
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+      throw DataError(file: file, "this is a zip archive (NumPy .npz or PyTorch .pt?), not a safetensors file (a .npz reads with load_npz)")
+    }
     guard bytes.count >= 8 else { throw fail("only \(bytes.count) bytes, shorter than the 8-byte header length") }
     var length: UInt64 = 0
     for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }

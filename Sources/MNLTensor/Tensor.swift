@@ -135,8 +135,9 @@ public struct Tensor: @unchecked Sendable {
 public func shapeCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
 /// The most elements a tensor may have: 2^31 - 1 floats is 8 GiB, a third of this machine's
-/// memory; larger requests are refused before trying to allocate.
-public let maxElementCount = Int(Int32.max)
+/// memory; larger requests are refused before trying to allocate. The fuzzers lower it
+/// (`ElementLimit.set`) so that the programs they generate stay inside their memory limit.
+public var maxElementCount: Int { ElementLimit.current }
 
 /// Rejects negative dimensions and element counts that overflow or exceed memory sanity.
 /// Zero dimensions do not excuse the others: in [0, 2^62] the other axes' product must also
@@ -147,7 +148,7 @@ public func validateShape(_ shape: [Int]) throws {
     guard d >= 0 else { throw TensorError("negative dimension in shape \(formatShape(shape))") }
     let (product, overflow) = total.multipliedReportingOverflow(by: max(d, 1))
     guard !overflow, product <= maxElementCount else {
-      throw TensorError("shape \(formatShape(shape)) is too large (more than \(maxElementCount) elements)")
+      throw TensorError("cannot allocate shape \(formatShape(shape)): too large (more than \(maxElementCount) elements)")
     }
     total = product
   }

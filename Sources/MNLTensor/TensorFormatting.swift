@@ -24,7 +24,10 @@ extension Tensor: CustomStringConvertible {
     -> String
   {
     if rank == 0 {
-      return dtype == .float32 ? "\(storage.pointer[0])" : integerWord(0)
+      guard dtype == .float32 else { return integerWord(0) }
+      // NaN has no sign worth showing (Swift would print "-nan" for 0/0 computed as -nan).
+      let v = storage.pointer[0]
+      return v.isNaN ? "nan" : "\(v)"
     }
     let header = "Tensor\(formatShape(shape)) \(dtype.shortName)"
     if count == 0 { return header + "\n[]" }

@@ -38,6 +38,14 @@ enum Startup {
     // Freed activation and gradient buffers stay in the heap for the next training step
     // instead of coming back as fresh page-faulting mmaps.
     mnl_keep_large_blocks(64 << 20, 128 << 20)
+    // A write past the file-size limit (`ulimit -f`, quotas) would kill the process with
+    // SIGXFSZ mid-save; ignored, write() fails with EFBIG and the save reports "File too large"
+    // (the previous file stays intact, the temporary file is removed).
+    signal(SIGXFSZ, SIG_IGN)
+    // A write past the file-size limit (`ulimit -f`, quotas) would kill the process with
+    // SIGXFSZ mid-save; ignored, write() fails with EFBIG and the save reports "File too large"
+    // (the previous file stays intact, the temporary file is removed).
+    signal(SIGXFSZ, SIG_IGN)
     if let error = KernelDispatch.configurationError {
       FileHandle.standardError.write(Data("mnl: \(error)\n".utf8))
       throw ExitCode(2)
@@ -57,4 +65,15 @@ struct ReplCommand: ParsableCommand {
     let status = runREPL(interpreter: Interpreter())
     if status != 0 { throw ExitCode(status) }
   }
+}
+
+/// Why a script path cannot be read, in the system's words where it has them.
+func unreadableReason(_ path: String) -> String {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+  if isDirectory.boolValue { return "it is a directory, not a script" }
+  let fd = open(path, O_RDONLY)
+  if fd < 0 { return String(cString: strerror(errno)) }
+  close(fd)
+  return "not readable"
 }

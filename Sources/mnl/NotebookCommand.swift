@@ -46,7 +46,7 @@ struct NotebookCommand: ParsableCommand {
   mutating func run() throws {
     try Startup.prepare()
     guard let data = FileManager.default.contents(atPath: script) else {
-      FileHandle.standardError.write(Data("mnl: cannot read '\(script)'\n".utf8))
+      FileHandle.standardError.write(Data("mnl: cannot read '\(script)': \(unreadableReason(script))\n".utf8))
       throw ExitCode(1)
     }
     let source = String(decoding: data, as: UTF8.self)

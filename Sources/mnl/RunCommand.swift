@@ -93,7 +93,7 @@ struct RunCommand: ParsableCommand {
       name = "<stdin>"
     } else {
       guard let data = FileManager.default.contents(atPath: script) else {
-        FileHandle.standardError.write(Data("mnl: cannot read '\(script)'\n".utf8))
+        FileHandle.standardError.write(Data("mnl: cannot read '\(script)': \(unreadableReason(script))\n".utf8))
         throw ExitCode(1)
       }
       source = String(decoding: data, as: UTF8.self)

@@ -34,7 +34,9 @@ extension Builtins {
       "where", [.init("condition"), .init("a"), .init("b")],
       doc: "Elements of a where condition is true (non-zero), else of b (with broadcasting)."
     ) { ctx in
-      let (c, a, b) = (try ctx.tensorArg(0), try ctx.tensorArg(1), try ctx.tensorArg(2))
+      let c = try ctx.tensorArg(0)
+      let (a, b) = try WeakScalar.operands(
+        ctx[1], try ctx.tensorArg(1), ctx[2], try ctx.tensorArg(2), comparison: false, operation: "where")
       return try tensorOp(
         [c, a, b], plain: { try whereSelect($0[0], $0[1], $0[2]) },
         traced: { try MNLAutodiff.whereSelect($0[0], $0[1], $0[2]) })
@@ -55,15 +57,30 @@ extension Builtins {
     indexReduction("argmin", "Index of the smallest element (flat), or along axis; ties give the first.") {
       try MNLTensor.argmin($0, axis: $1, keepDims: $2)
     },
-    BuiltinFunction("any", [.init("items")], doc: "True if any element (of a list or tensor) is truthy.") { ctx in
-      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).anyNonZero) }
-      return try delegate("any", ctx)
-    },
-    BuiltinFunction("all", [.init("items")], doc: "True if every element (of a list or tensor) is truthy.") { ctx in
-      if ctx[0].isTensorLike { return .bool(try ctx.tensor(0).allNonZero) }
-      return try delegate("all", ctx)
-    },
+    truthReduction("any", doc: "True if any element (of a list or tensor) is truthy; along axis for tensors (keepdims as sum)."),
+    truthReduction("all", doc: "True if every element (of a list or tensor) is truthy; along axis for tensors (keepdims as sum)."),
   ]
+
+  /// any/all: a plain bool over a whole tensor or a list; a bool tensor along `axis` (NumPy's
+  /// any/all: an empty selection is false for any, true for all).
+  private static func truthReduction(_ name: String, doc: String) -> BuiltinFunction {
+    BuiltinFunction(
+      name, [.init("items"), .init("axis", default: Value.none), .init("keepdims", default: .bool(false))], doc: doc
+    ) { ctx in
+      let isAll = name == "all"
+      guard ctx[0].isTensorLike else {
+        guard case .none = ctx[1] else { throw ScriptError("\(name)(): axis applies to tensors only") }
+        return try delegate(name, ctx)
+      }
+      let x = try ctx.tensor(0)
+      let (axes, keep) = (try ctx.axes(1), try ctx.bool(2))
+      if axes == nil && !keep { return .bool(isAll ? x.allNonZero : x.anyNonZero) }
+      // Count the elements that decide: the true ones for any, the false ones for all.
+      let truth = try cast(x, to: .bool)
+      let deciding = try reduce(.sum, isAll ? logicalNot(truth) : truth, axes: axes, keepDims: keep)
+      return .tensor(try binary(isAll ? .equal : .greater, deciding, Tensor(integer: 0)))
+    }
+  }
 
   /// Calls the core (non-tensor) built-in of the same name with this call's arguments.
   static func delegate(_ name: String, _ ctx: CallContext) throws -> Value {
@@ -99,8 +116,10 @@ extension Builtins {
 
   private static func pairwise(_ name: String, _ op: BinaryOp, _ doc: String) -> BuiltinFunction {
     BuiltinFunction(name, [.init("a"), .init("b")], doc: doc) { ctx in
-      try tensorOp(
-        [try ctx.tensorArg(0), try ctx.tensorArg(1)], plain: { try binary(op, $0[0], $0[1]) },
+      let (a, b) = try WeakScalar.operands(
+        ctx[0], try ctx.tensorArg(0), ctx[1], try ctx.tensorArg(1), comparison: op.isComparison, operation: name)
+      return try tensorOp(
+        [a, b], plain: { try binary(op, $0[0], $0[1]) },
         traced: { try MNLAutodiff.binary(op, $0[0], $0[1]) })
     }
   }

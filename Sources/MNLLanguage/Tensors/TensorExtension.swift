@@ -19,6 +19,7 @@ struct TensorExtension: ValueExtension {
     }
     switch op {
     case .matmul:
+      let (a, b) = try broadcastMatmulBatch(a, b)
       return try tensorOp([a, b], plain: { try matmul($0[0], $0[1]) }, traced: { try MNLAutodiff.matmul($0[0], $0[1]) })
     case .floorDivide:
       return .tensor(try floorDivision(.floorDivide, a.tensor, b.tensor))
@@ -34,22 +35,25 @@ struct TensorExtension: ValueExtension {
     }
   }
 
-  /// The tensor a script int or float stands for beside a tensor of `dtype`; nil for lists
-  /// and bools, which convert as ordinary tensors.
-  private func weakScalar(_ value: Value, beside dtype: DType, _ op: BinaryOperator) throws -> Tensor? {
-    switch value {
-    case .int(let n):
-      let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
-      let scalarType = try dtype.dtypeForWeakInteger(Int64(n), comparison: comparison, op: op.rawValue)
-      return scalarType == .float32 ? Tensor(scalar: Float(n)) : Tensor(integer: Int64(n), dtype: scalarType)
-    case .float(let d):
-      // Compared with integers, a whole float compares exactly as an int64 (16777217.0 would
-      // round to 16777216 as a Float32).
-      let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
-      if comparison, dtype != .float32, let whole = exactInt(d) { return Tensor(integer: Int64(whole)) }
-      return Tensor(scalar: Float(d))
-    default: return nil
+  /// NumPy broadcasts a batch of 1 against any batch in `@` ([1, n, k] @ [b, k, m]); the float
+  /// kernel multiplies equal batches, so the batch of 1 is repeated first (recorded under grad,
+  /// whose backward pass sums it back). Found by the NumPy differential test.
+  private func broadcastMatmulBatch(_ a: TensorArg, _ b: TensorArg) throws -> (TensorArg, TensorArg) {
+    let (sa, sb) = (a.tensor.shape, b.tensor.shape)
+    guard sa.count == 3, sb.count == 3, sa[0] != sb[0], sa[0] == 1 || sb[0] == 1 else { return (a, b) }
+    func widen(_ x: TensorArg, to batch: Int) throws -> TensorArg {
+      let shape = [batch] + x.tensor.shape.dropFirst()
+      switch x {
+      case .plain(let t): return .plain(try t.broadcast(to: shape))
+      case .traced(let v): return .traced(try v.broadcast(to: shape))
+      }
     }
+    return sa[0] == 1 ? (try widen(a, to: sb[0]), b) : (a, try widen(b, to: sa[0]))
+  }
+
+  private func weakScalar(_ value: Value, beside dtype: DType, _ op: BinaryOperator) throws -> Tensor? {
+    let comparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+    return try WeakScalar.tensor(value, beside: dtype, comparison: comparison, operation: op.rawValue)
   }
 
   private static let elementwise: [BinaryOperator: BinaryOp] = [
@@ -246,9 +250,11 @@ private func arrayIndex(_ v: Value) throws -> ArrayIndex? {
   case .tensor(let tensor) where tensor.rank >= 1: t = tensor
   default: return nil
   }
-  if t.count == 0 { return .gather(Tensor(shape: t.shape, integers: [], dtype: .defaultInteger)) }
-  if t.dtype.isInteger { return .gather(t) }
+  // A bool tensor is a mask even when it is empty (x[m] of a size-0 x); an empty list has no
+  // dtype of its own and gathers nothing, as NumPy's x[[]] does.
   if t.dtype == .bool { return .mask(t) }
+  if t.dtype.isInteger { return .gather(t) }
+  if t.count == 0, case .list = v { return .gather(Tensor(shape: t.shape, integers: [], dtype: .defaultInteger)) }
   throw ScriptError(
     "cannot index with a float32 \(v.typeName): integer arrays gather, bool arrays mask",
     note: "for a mask compare instead (x[x > 0]); cast(i, \"int64\") truncates floats to integer indices")
