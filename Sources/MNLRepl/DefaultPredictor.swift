@@ -32,14 +32,7 @@ public func defaultCheckpointLocation() -> String {
 /// When every `average/weight_i` and `average/bias_i` is present (the exponential moving
 /// average the reference program evaluates), those are used instead.
 public func loadDefaultPredictor(path: String = defaultCheckpointLocation()) throws -> MLPPredictor {
-  let contents: SafetensorsContents
-  do {
-    contents = try Safetensors.load(path)
-  } catch {
-    throw TensorError(
-      "no trained network: \(error)\n(run `mnl scripts/train.mnl` first, set MNL_CHECKPOINT, "
-        + "or define a function predict(image) in the session)")
-  }
+  let contents = try loadPredictionCheckpoint(path)
   guard let text = contents.metadata["layer_dimension"] else {
     throw TensorError("\(path): the checkpoint has no `layer_dimension` metadata")
   }
@@ -75,4 +68,15 @@ func parseLayerDimensions(_ text: String, file: String) throws -> [Int] {
     throw TensorError("\(file): layer_dimension \"\(text)\" is not a list of at least two positive sizes")
   }
   return sizes
+}
+
+/// The checkpoint `:predict` reads, or an error that says how to get one.
+func loadPredictionCheckpoint(_ path: String) throws -> SafetensorsContents {
+  do {
+    return try Safetensors.load(path)
+  } catch {
+    throw TensorError(
+      "no trained network: \(error)\n(run `mnl scripts/train.mnl` first, set MNL_CHECKPOINT, "
+        + "or define a function predict(image) in the session)")
+  }
 }

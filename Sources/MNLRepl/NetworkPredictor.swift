@@ -16,14 +16,7 @@ final class NetworkPredictor {
   private let checkpoint: Value
 
   init(path: String) throws {
-    let contents: SafetensorsContents
-    do {
-      contents = try Safetensors.load(path)
-    } catch {
-      throw TensorError(
-        "no trained network: \(error)\n(run `mnl scripts/train.mnl` first, set MNL_CHECKPOINT, "
-          + "or define a function predict(image) in the session)")
-    }
+    let contents = try loadPredictionCheckpoint(path)
     self.path = path
     kind = contents.metadata["network"] ?? "mlp"
     switch kind {
