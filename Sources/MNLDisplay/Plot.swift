@@ -77,10 +77,17 @@ public struct Histogram: Sendable, Equatable {
       high += 0.5
     }
     let n = max(bins, 1)
-    edges = (0...n).map { low + (high - low) * Double($0) / Double(n) }
+    // Halved when the span itself overflows (a range like [-1e308, 1e308]): the same ratio.
+    let scale = (high - low).isFinite ? 1.0 : 0.5
+    edges = (0...n).map { i in
+      let t = Double(i) / Double(n)
+      return scale == 1 ? low + (high - low) * t : low * (1 - t) + high * t
+    }
     var counts = [Double](repeating: 0, count: n)
+    let span = high * scale - low * scale
     for v in finite where v >= low && v <= high {
-      let i = min(Int(((v - low) / (high - low) * Double(n)).rounded(.down)), n - 1)
+      let position = (v * scale - low * scale) / span * Double(n)
+      let i = position.isFinite ? min(Int(position.rounded(.down)), n - 1) : n - 1
       counts[max(i, 0)] += 1
     }
     self.counts = counts

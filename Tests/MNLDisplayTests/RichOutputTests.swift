@@ -60,6 +60,10 @@ import Testing
     // Values outside an explicit range are not counted; a constant sample gets a unit range.
     #expect(Histogram([-5, 0.5, 9], bins: 2, range: (0, 1)).counts == [0, 1])
     #expect(Histogram([3, 3], bins: 1).edges == [2.5, 3.5])
+    // A range wider than the largest Double: counted, not a trap.
+    let wide = Histogram([-1e308, 0, 1e308], bins: 2)
+    #expect(wide.counts == [1, 2])
+    #expect(wide.edges == [-1e308, 0, 1e308])
   }
 
   @Test func histogramSVGHasOneBarPerBin() {
