@@ -115,7 +115,7 @@ let package = Package(
     .executableTarget(
       name: "mnl-bench",
       dependencies: [
-        "MNLKernels", "MNLTensor", "MNLLanguage", "CSupport",
+        "MNLKernels", "MNLTensor", "MNLLanguage", "MNLData", "CSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

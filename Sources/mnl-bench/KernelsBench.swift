@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MNLData
 import MNLKernels
 
 /// `mnl-bench kernels`: SGEMM throughput on the shapes of MNIST training, one and two
@@ -79,6 +80,7 @@ struct KernelsBench: ParsableCommand {
         "NumPy: could not pin threads with threadpoolctl (not importable); used OPENBLAS_NUM_THREADS only"
       )
     }
+    if shapes.contains(where: { $0.zeros > 0 }) { print(MNISTBatch.summary) }
     print("GFLOP/s, best of \(repeats) samples × \(rounds) rounds; 2T/1T = two-thread speed-up\n")
     printTable(shapes: shapes, mnl: mnl, numpy: numpy == nil ? nil : numpyBest, peak: peak)
   }
@@ -133,9 +135,9 @@ struct BenchShape: Codable {
     BenchShape(name: "forward 100×784·784×500", m: 100, n: 500, k: 784, transA: false),
     BenchShape(name: "weight grad Xᵀ·dY, X 100×784", m: 784, n: 500, k: 100, transA: true),
     BenchShape(
-      name: "forward, x 81% zeros (MNIST)", m: 100, n: 500, k: 784, transA: false, zeros: 0.81),
+      name: "forward, x = MNIST pixels", m: 100, n: 500, k: 784, transA: false, zeros: 0.81),
     BenchShape(
-      name: "weight grad, x 81% zeros", m: 784, n: 500, k: 100, transA: true, zeros: 0.81),
+      name: "weight grad, x = MNIST pixels", m: 784, n: 500, k: 100, transA: true, zeros: 0.81),
     BenchShape(name: "output 100×500·500×10", m: 100, n: 10, k: 500, transA: false),
     BenchShape(name: "validation 5000×784·784×500", m: 5000, n: 500, k: 784, transA: false),
     BenchShape(name: "square 1024³", m: 1024, n: 1024, k: 1024, transA: false),
@@ -156,9 +158,13 @@ struct GEMMBenchOperands {
       state = state &* 1_664_525 &+ 1_013_904_223
       return Float(state >> 8) / Float(1 << 24) - 0.5
     }
-    a = (0..<(shape.m * shape.k)).map { _ in
-      let value = next()
-      return Double(next() + 0.5) < shape.zeros ? 0 : value
+    if shape.zeros > 0, let pixels = MNISTBatch.pixels, pixels.count == shape.m * shape.k {
+      a = pixels
+    } else {
+      a = (0..<(shape.m * shape.k)).map { _ in
+        let value = next()
+        return Double(next() + 0.5) < shape.zeros ? 0 : value
+      }
     }
     b = (0..<(shape.k * shape.n)).map { _ in next() }
     c = [Float](repeating: 0, count: shape.m * shape.n)
@@ -202,6 +208,34 @@ struct GEMMBenchOperands {
       }
     }
     return Double(now() - start) / 1e9
+  }
+}
+
+/// A batch of 100 real MNIST training images (pixels / 255, 100×784), for the shapes with
+/// zeros: the zero-skipping kernels depend on where the zeros are (images share blank
+/// margins and strokes), which uniformly random zeros would not show. Nil without the data.
+enum MNISTBatch {
+  static let path = repositoryRoot() + "/data/mnist/train-images-idx3-ubyte.gz"
+
+  static let pixels: [Float]? = {
+    guard let images = try? IDX.readFile(path), images.shape.count == 3,
+      images.shape[0] >= 100, images.shape[1] * images.shape[2] == 784
+    else { return nil }
+    // Images spread over the training set rather than its first hundred.
+    let spacing = images.shape[0] / 100
+    var result: [Float] = []
+    result.reserveCapacity(100 * 784)
+    for i in 0..<100 {
+      let start = i * spacing * 784
+      for byte in images.payload[start..<(start + 784)] { result.append(Float(byte) / 255) }
+    }
+    return result
+  }()
+
+  static var summary: String {
+    pixels == nil
+      ? "x with zeros: uniformly random zeros (no \(path))"
+      : "x with zeros: 100 real MNIST training images (\(path))"
   }
 }
 
