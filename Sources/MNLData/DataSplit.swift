@@ -134,9 +134,7 @@ public final class DataSplit: @unchecked Sendable {
     imageBytes.withUnsafeBufferPointer { source in
       images.withUnsafeMutableBufferPointer { out in
         guard let src = source.baseAddress, let dst = out.baseAddress else { return }
-        for (row, index) in indices.enumerated() {
-          Elementwise.bytesToFloat(src + index * pixels, scale: scale, into: dst + row * pixels, count: pixels)
-        }
+        Elementwise.gatherBytesToFloat(src, rowLength: pixels, rows: indices, scale: scale, into: dst)
       }
     }
     // labelBytes is a slice: index it through its buffer, from 0.
