@@ -25,6 +25,9 @@ struct KernelsBench: ParsableCommand {
   @Option(help: "Least duration of one sample, seconds (short samples with many --repeats find the moments a loaded machine leaves a core free).")
   var sampleSeconds = 0.01
 
+  @Flag(help: "Evict the caches before every call (write 16 MB elsewhere, untimed), as in a training step where other work runs between products.")
+  var cold = false
+
   @Option(help: "Only the shapes whose name contains this text.")
   var only: String?
 
@@ -48,7 +51,7 @@ struct KernelsBench: ParsableCommand {
       for (index, shape) in shapes.enumerated() {
         var operands = GEMMBenchOperands(shape)
         for (column, threads) in [1, 2].enumerated() {
-          let gflops = operands.measure(threads: threads, repeats: repeats, cpuTime: cpuTime, sampleSeconds: sampleSeconds)
+          let gflops = operands.measure(threads: threads, repeats: repeats, cpuTime: cpuTime, cold: cold, sampleSeconds: sampleSeconds)
           mnl[index][column] = max(mnl[index][column], gflops)
         }
       }
@@ -172,18 +175,20 @@ struct GEMMBenchOperands {
 
   /// Best GFLOP/s over `repeats` samples; a sample repeats the call for at least ~10 ms.
   mutating func measure(
-    threads: Int, repeats: Int, cpuTime: Bool = false, sampleSeconds: Double = 0.01
+    threads: Int, repeats: Int, cpuTime: Bool = false, cold: Bool = false,
+    sampleSeconds: Double = 0.01
   ) -> Double {
-    let once = time(calls: 1, threads: threads, cpuTime: cpuTime)  // warm-up: caches, packing buffers
+    let once = time(calls: 1, threads: threads, cpuTime: cpuTime, cold: cold)  // warm-up: caches, packing buffers
     let calls = max(1, Int(sampleSeconds / max(once, 1e-7)))
     var best = Double.infinity
     for _ in 0..<repeats {
-      best = min(best, time(calls: calls, threads: threads, cpuTime: cpuTime) / Double(calls))
+      best = min(
+        best, time(calls: calls, threads: threads, cpuTime: cpuTime, cold: cold) / Double(calls))
     }
     return shape.flops / best / 1e9
   }
 
-  private mutating func time(calls: Int, threads: Int, cpuTime: Bool) -> Double {
+  private mutating func time(calls: Int, threads: Int, cpuTime: Bool, cold: Bool) -> Double {
     let s = shape
     let lda = s.transA ? s.m : s.k
     func now() -> UInt64 {
@@ -192,22 +197,44 @@ struct GEMMBenchOperands {
       clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
       return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
-    let start = now()
+    var elapsed: UInt64 = 0
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         c.withUnsafeMutableBufferPointer { c in
           guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else {
             return
           }
+          var start = now()
           for _ in 0..<calls {
+            if cold {
+              elapsed += now() - start
+              CacheEviction.run()
+              start = now()
+            }
             GEMM.sgemm(
               transA: s.transA, transB: false, m: s.m, n: s.n, k: s.k, a: ap, lda: lda,
               b: bp, ldb: s.n, c: cp, ldc: s.n, threads: threads)
           }
+          elapsed += now() - start
         }
       }
     }
-    return Double(now() - start) / 1e9
+    return Double(elapsed) / 1e9
+  }
+}
+
+/// Writes 16 MB of other memory, so that the operands of the next product are no longer in
+/// L1/L2 (and mostly not in L3 either, on a 32 MB L3 shared with nothing else).
+enum CacheEviction {
+  nonisolated(unsafe) static var buffer = [UInt8](repeating: 0, count: 16 << 20)
+  static func run() {
+    buffer.withUnsafeMutableBufferPointer { bytes in
+      var i = 0
+      while i < bytes.count {
+        bytes[i] &+= 1
+        i += 64
+      }
+    }
   }
 }
 
