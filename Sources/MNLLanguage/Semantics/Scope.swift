@@ -127,7 +127,8 @@ final class Scope {
     return name
   }
 
-  /// Starts a catch block binding `name`; returns the hidden name and what to pass to `endCatch`.
+  /// Starts a catch block binding `name` to the variable `hiddenName`; returns what to pass to
+  /// `endCatch`.
   func beginCatch(_ name: String, hiddenName: String) -> String? {
     let previous = catchVariables[name]
     if !isTopLevel { declare(hiddenName) }
