@@ -25,6 +25,13 @@ static inline void mnl_rl_set_completion_append_character(int c) { rl_completion
 static inline const char *mnl_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int mnl_rl_point(void) { return rl_point; }
 static inline void mnl_rl_set_point(int point) { rl_point = point; }
+// A multi-line cell is one history entry: written after a timestamp line ("#1733000000"),
+// which marks where each entry starts when the file is read back.
+static inline void mnl_history_keep_multiline_entries(void) {
+  history_write_timestamps = 1;
+  history_multiline_entries = 1;
+  history_comment_char = '#';
+}
 static inline rl_compentry_func_t *mnl_rl_filename_completion_function(void) {
   return rl_filename_completion_function;
 }

@@ -24,12 +24,13 @@ final class History {
   }
 
   func load() {
+    mnl_history_keep_multiline_entries()
     stifle_history(History.limit)
     // A missing file is normal on first use; read_history reports it and we ignore it.
     if let path { read_history(path) }
   }
 
-  /// Adds one entry, skipping blanks and immediate repeats.
+  /// Adds one entry (a whole cell, lines joined by newlines), skipping blanks and immediate repeats.
   func add(_ entry: String) {
     let trimmed = entry.trimmingWhitespace()
     guard !trimmed.isEmpty else { return }

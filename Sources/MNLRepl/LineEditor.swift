@@ -85,8 +85,11 @@ final class ReadlineCellReader: CellReader {
       let text = String(cString: line)
       free(line)
       if ReadlineGlue.discardPendingInput { assembler.reset() }
-      history.add(text)
-      if let cell = assembler.add(text) { return cell }
+      // The whole cell is one history entry, so Up recalls a multi-line `fn` in one piece.
+      if let cell = assembler.add(text) {
+        history.add(cell)
+        return cell
+      }
     }
   }
 

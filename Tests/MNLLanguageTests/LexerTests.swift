@@ -70,14 +70,30 @@ final class LexerTests: XCTestCase {
     guard case .interpolated(let pieces) = k[0] else { return XCTFail("not interpolated: \(k)") }
     XCTAssertEqual(pieces.count, 3)
     XCTAssertEqual(pieces[0], .text("a"))
-    XCTAssertEqual(pieces[1], .expression(start: 4, end: 5, spec: ".2f"))
+    XCTAssertEqual(pieces[1], .expression(start: 4, end: 5, spec: ".2f", conversion: nil, label: nil))
     XCTAssertEqual(pieces[2], .text("b{c}"))
   }
 
   func testInterpolationColonInsideBrackets() throws {
     let k = try kinds(#"f"{xs[1:2]}""#)
     guard case .interpolated(let pieces) = k[0] else { return XCTFail() }
-    XCTAssertEqual(pieces, [.expression(start: 3, end: 10, spec: nil)])
+    XCTAssertEqual(pieces, [.expression(start: 3, end: 10, spec: nil, conversion: nil, label: nil)])
+  }
+
+  func testInterpolationConversionsAndSelfDocumentingFields() throws {
+    // f"{x!r:>5}{y = }{a != b}{s['k:}']}"
+    let k = try kinds(#"f"{x!r:>5}{y = }{a != b}{s['k:}']}""#)
+    guard case .interpolated(let pieces) = k[0] else { return XCTFail("not interpolated: \(k)") }
+    XCTAssertEqual(
+      pieces,
+      [
+        .expression(start: 3, end: 4, spec: ">5", conversion: "r", label: nil),
+        // `{y = }`: the text "y = " is shown, the expression is `y`, shown by its display form.
+        .expression(start: 11, end: 13, spec: nil, conversion: "r", label: "y = "),
+        .expression(start: 17, end: 23, spec: nil, conversion: nil, label: nil),
+        .expression(start: 25, end: 33, spec: nil, conversion: nil, label: nil),
+      ])
+    XCTAssertEqual(lexError(#"f"{x!q}""#)?.message, "expected 'r' or 's' after '!' in an f-string field ({x!r} or {x!s}); use 'not' for negation")
   }
 
   func testUnexpectedCharacters() {

@@ -46,6 +46,9 @@ final class ParserTests: XCTestCase {
     case .function: return "fn"
     case .comprehension: return "comprehension"
     case .interpolated: return "fstring"
+    case .tryCatch(let t):
+      return "try" + (t.handler == nil ? "" : " catch" + (t.variable.map { " " + $0 } ?? ""))
+        + (t.cleanup == nil ? "" : " finally")
     }
   }
 
@@ -53,6 +56,17 @@ final class ParserTests: XCTestCase {
     let stmts = try parse(source)
     guard stmts.count == 1, case .expression(let e) = stmts[0].kind else { return "not one expression" }
     return show(e)
+  }
+
+  func testTryForms() throws {
+    XCTAssertEqual(try expr("try { a } catch e { b }"), "try catch e")
+    XCTAssertEqual(try expr("try { a }\ncatch { b }\nfinally { c }"), "try catch finally")
+    XCTAssertEqual(try expr("try { a } finally { c }"), "try finally")
+    XCTAssertEqual(try expr("try + 1"), "(try + 1)", "try is a name outside the construct")
+    XCTAssertEqual(parseError("try { a }")?.message, "expected 'catch' or 'finally' after the 'try' block, found end of input")
+    XCTAssertEqual(parseError("try { a }")?.isAtEndOfInput, true, "the REPL waits for the catch line")
+    XCTAssertEqual(parseError("try { a } except e { b }")?.message, "write 'catch e { … }' instead of 'except'")
+    XCTAssertEqual(parseError("try { a } catch if { b }")?.message, "expected a name for the error after 'catch', found keyword 'if'")
   }
 
   func testPrecedence() throws {

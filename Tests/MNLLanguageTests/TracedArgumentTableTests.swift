@@ -55,7 +55,7 @@ final class TracedArgumentTableTests: XCTestCase {
     "zeros_like": "zeros_like(w)", "ones_like": "ones_like(w)", "param_count": "param_count([w])",
     "len": "len(w)", "type": "type(w)", "print": "print(w)", "repr": "repr(w)", "str": "str(w)",
     "format": "format(\"{}\", w)", "show": "show(reshape(abs(w), [2, 3]))",
-    "assert": "assert(w[0] > 0)", "error": "none", "index_of": "index_of([1, w], 1)",
+    "assert": "assert(w[0] > 0)", "error": "none", "raise": "none", "index_of": "index_of([1, w], 1)",
     "has": "has({a: w}, \"a\")", "contains": "contains([w], 1)", "stop_gradient": "stop_gradient(w)",
     "plot": "plot(w, [w, w * 2])", "scatter": "scatter(w, w * w)", "hist": "hist(w, bins: 3)",
   ]

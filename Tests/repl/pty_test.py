@@ -117,8 +117,15 @@ def main():
         child.send("2]\r")
         expect(child, r"\[13\]: \[1, 2\]\r\n", "multi-line cell value")
 
-        # 6. Ctrl-D leaves with status 0 and saves the history.
+        # 5b. Up recalls the whole multi-line cell as one entry (not just its last line).
         expect(child, r"\[14\]: ", "next prompt")
+        child.send("\x1b[A")
+        expect(child, r"\[1,", "the recalled cell's first line")
+        child.send("\r")
+        expect(child, r"\[14\]: \[1, 2\]\r\n", "the recalled multi-line cell ran whole")
+
+        # 6. Ctrl-D leaves with status 0 and saves the history.
+        expect(child, r"\[15\]: ", "next prompt")
         child.sendeof()
         expect(child, pexpect.EOF, "exit on Ctrl-D")
         child.close()
@@ -128,12 +135,16 @@ def main():
             saved = f.read()
         if "network_size = 42" not in saved:
             fail(f"history file lacks the first line: {saved!r}")
+        if "[1,\n2]" not in saved:
+            fail(f"history file lacks the multi-line cell as one entry: {saved!r}")
 
-        # 7. A new session recalls the previous session's history.
+        # 7. A new session recalls the previous session's history, multi-line cells whole.
         child = spawn(mnl, history, tmp)
         child.send("\x1b[A")
-        expect(child, r"2\]", "Up recalls the last line of the previous session")
-        child.send("\x01\x0b")  # Ctrl-A Ctrl-K: clear the recalled line
+        expect(child, r"2\]", "Up recalls the last cell of the previous session")
+        child.send("\r")
+        expect(child, r"\[1\]: \[1, 2\]\r\n", "the recalled cell from the file ran whole")
+        expect(child, r"\[2\]: ", "prompt after the recalled cell")
         child.send(":quit\r")
         expect(child, pexpect.EOF, "exit on :quit")
         child.close()
@@ -163,8 +174,8 @@ def main():
             if "network_size = 42" not in lines:
                 fail("the first session's history was lost when later sessions saved theirs")
 
-    print("pty test passed: completion, history, Ctrl-C at the prompt and in a loop, continuation, Ctrl-D, "
-          "concurrent exits")
+    print("pty test passed: completion, history (multi-line cells whole), Ctrl-C at the prompt and in a loop, "
+          "continuation, Ctrl-D, concurrent exits")
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ extension Builtins {
       case .bool(let b): return .float(b ? 1 : 0)
       case .string(let s):
         guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
-          throw ScriptError("cannot convert \(Value.quoted(s)) to a float")
+          throw ScriptError("cannot convert \(Value.quoted(s)) to a float", kind: "value")
         }
         return .float(d)
       default:
         if let r = try ValueExtensions.first({ try $0.convert(v, to: "float") }) { return r }
-        throw ScriptError("cannot convert \(v.typeNameWithArticle) to a float")
+        throw ScriptError("cannot convert \(v.typeNameWithArticle) to a float", kind: "type")
       }
     },
     BuiltinFunction("bool", [.init("x")], doc: "The truth value: none, false, 0, \"\", [] and {} are false.") { ctx in
@@ -37,19 +37,19 @@ extension Builtins {
     case .int: return v
     case .bool(let b): return .int(b ? 1 : 0)
     case .float(let d):
-      guard d.isFinite else { throw ScriptError("cannot convert \(Value.formatFloat(d)) to an int") }
+      guard d.isFinite else { throw ScriptError("cannot convert \(Value.formatFloat(d)) to an int", kind: "value") }
       guard d > -9.3e18, d < 9.2e18, let i = Int(exactly: d.rounded(.towardZero)) else {
-        throw ScriptError("float \(Value.formatFloat(d)) is too large for an int")
+        throw ScriptError("float \(Value.formatFloat(d)) is too large for an int", kind: "value")
       }
       return .int(i)
     case .string(let s):
       guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else {
-        throw ScriptError("cannot convert \(Value.quoted(s)) to an int")
+        throw ScriptError("cannot convert \(Value.quoted(s)) to an int", kind: "value")
       }
       return .int(i)
     default:
       if let r = try ValueExtensions.first({ try $0.convert(v, to: "int") }) { return r }
-      throw ScriptError("cannot convert \(v.typeNameWithArticle) to an int")
+      throw ScriptError("cannot convert \(v.typeNameWithArticle) to an int", kind: "type")
     }
   }
 }

@@ -47,10 +47,10 @@ extension Builtins {
     ) { ctx in
       if try Operators.truthy(ctx[0]) { return .none }
       let message = ctx[1].text
-      throw ScriptError(message.isEmpty ? "assertion failed" : "assertion failed: \(message)")
+      throw ScriptError(message.isEmpty ? "assertion failed" : "assertion failed: \(message)", kind: "assertion")
     },
     BuiltinFunction("error", [.init("message")], doc: "Stops the script with an error message.") { ctx in
-      throw ScriptError(ctx[0].text)
+      throw ScriptError(ctx[0].text, kind: "error")
     },
     BuiltinFunction(
       "map", [.init("function"), .init("items")],

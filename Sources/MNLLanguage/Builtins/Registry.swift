@@ -16,7 +16,7 @@
 /// `exp` replacing the scalar one); it should then still accept scalars.
 public enum Builtins {
   /// The built-ins that know nothing of tensors; tensor-aware versions delegate to these for plain values.
-  static let coreGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system]
+  static let coreGroups: [[BuiltinFunction]] = [core, conversions, math, lists, records, strings, system, errors]
   static let standardGroups: [[BuiltinFunction]] =
     coreGroups + [
       tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, files,

@@ -13,11 +13,14 @@ public struct Diagnostic: Error, CustomStringConvertible, @unchecked Sendable {
   public var traceback: [String] = []
   /// Set when the source ended before the construct was complete (the REPL reads more lines).
   public var isAtEndOfInput = false
+  /// The category a script's `catch e` sees as `e.kind` (ErrorKinds.swift lists them).
+  public var kind: String
 
-  public init(_ message: String, at location: SourceLocation, notes: [String] = []) {
+  public init(_ message: String, at location: SourceLocation, notes: [String] = [], kind: String? = nil) {
     self.message = message
     self.location = location
     self.notes = notes
+    self.kind = kind ?? ErrorKinds.classify(message)
   }
 
   /// The full text: header line, source line, caret, notes, traceback.
@@ -63,9 +66,12 @@ public struct Diagnostic: Error, CustomStringConvertible, @unchecked Sendable {
 public struct ScriptError: Error, CustomStringConvertible, Sendable {
   public var message: String
   public var note: String?
-  public init(_ message: String, note: String? = nil) {
+  /// The error's category for `catch e` (`e.kind`); nil lets the message decide.
+  public var kind: String?
+  public init(_ message: String, note: String? = nil, kind: String? = nil) {
     self.message = message
     self.note = note
+    self.kind = kind
   }
   public var description: String { message }
 }
@@ -75,8 +81,8 @@ extension Diagnostic {
   static func wrap(_ error: any Error, at location: SourceLocation) -> Diagnostic {
     switch error {
     case let d as Diagnostic: return d
-    case let e as ScriptError: return Diagnostic(e.message, at: location, notes: e.note.map { [$0] } ?? [])
-    default: return Diagnostic(String(describing: error), at: location)
+    case let e as ScriptError: return Diagnostic(e.message, at: location, notes: e.note.map { [$0] } ?? [], kind: e.kind)
+    default: return Diagnostic(String(describing: error), at: location, kind: ErrorKinds.kind(of: error))
     }
   }
 }
@@ -97,10 +103,11 @@ extension Diagnostic {
     default:
       let message = String(describing: error)
       let words = message.split { !isNameCharacter($0) }
+      let kind = ErrorKinds.kind(of: error)
       if !name.allSatisfy(isNameCharacter) || words.contains(where: { $0 == name }) {
-        return Diagnostic(message, at: location)
+        return Diagnostic(message, at: location, kind: kind)
       }
-      return Diagnostic("\(name)(): \(message)", at: location)
+      return Diagnostic("\(name)(): \(message)", at: location, kind: kind)
     }
   }
 

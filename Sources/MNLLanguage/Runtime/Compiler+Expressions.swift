@@ -138,6 +138,9 @@ extension Compiler {
 
     case .block(let b):
       return try block(b)
+
+    case .tryCatch(let t):
+      return try tryCatch(t, at: loc)
     }
   }
 
@@ -292,12 +295,12 @@ extension Compiler {
   private func interpolation(_ parts: [InterpolatedPart]) throws -> Code {
     enum Piece {
       case text(String)
-      case value(Code, String?, SourceLocation)
+      case value(Code, String?, Character?, SourceLocation)
     }
     let pieces: [Piece] = try parts.map { part in
       switch part {
       case .text(let s): return .text(s)
-      case .value(let e, let spec): return .value(try expression(e), spec, e.location)
+      case .value(let e, let spec, let conversion): return .value(try expression(e), spec, conversion, e.location)
       }
     }
     return { f in
@@ -305,8 +308,9 @@ extension Compiler {
       for p in pieces {
         switch p {
         case .text(let s): out += s
-        case .value(let code, let spec, let loc):
-          let v = try code(f)
+        case .value(let code, let spec, let conversion, let loc):
+          var v = try code(f)
+          if let conversion { v = Formatting.convert(v, conversion) }
           if let spec {
             do { out += try Formatting.format(v, spec: spec) } catch { throw Diagnostic.wrap(error, at: loc) }
           } else {

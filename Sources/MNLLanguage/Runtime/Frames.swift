@@ -107,8 +107,9 @@ final class Globals {
     for i in 0..<names.count { pointer(i).pointee = nil }
   }
 
-  /// Names that currently hold a value.
+  /// Names that currently hold a value (not the hidden variables of top-level catch blocks,
+  /// whose names contain '@').
   var definedNames: [String] {
-    names.enumerated().compactMap { i, name in pointer(i).pointee == nil ? nil : name }
+    names.enumerated().compactMap { i, name in pointer(i).pointee == nil || name.contains("@") ? nil : name }
   }
 }

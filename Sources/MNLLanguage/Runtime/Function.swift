@@ -100,7 +100,7 @@ public struct CallContext {
   /// "len() expects argument 'x' to be a list, got int"
   public func typeError(_ i: Int, expected: String) -> ScriptError {
     let name = i < function.parameters.count ? function.parameters[i].name : "\(i + 1)"
-    return ScriptError("\(function.name)() expects '\(name)' to be \(expected), got \(self[i].typeName)")
+    return ScriptError("\(function.name)() expects '\(name)' to be \(expected), got \(self[i].typeName)", kind: "type")
   }
 }
 

@@ -59,9 +59,9 @@ enum Indexing {
         guard let v = r[key] else { throw missingField(key, in: r) }
         return v
       case (.list, .single(let v)), (.string, .single(let v)):
-        throw ScriptError("\(base.typeName) index must be an int, got \(v.typeName)")
+        throw ScriptError("\(base.typeName) index must be an int, got \(v.typeName)", kind: "type")
       case (.record, .single(let v)):
-        throw ScriptError("record index must be a field name (string), got \(v.typeName)")
+        throw ScriptError("record index must be a field name (string), got \(v.typeName)", kind: "type")
       default: break
       }
     }
@@ -71,7 +71,7 @@ enum Indexing {
         "\(base.typeNameWithArticle) takes one index, got \(indices.count)",
         note: "for nested lists write xs[i][j]")
     }
-    throw ScriptError("\(base.typeName) cannot be indexed")
+    throw ScriptError("\(base.typeName) cannot be indexed", kind: "type")
   }
 
   /// Stores into `base[indices]`. Lists and records change in place; extension values (tensors)
@@ -99,7 +99,7 @@ enum Indexing {
         r[key] = newValue
         return
       case (.list, .single(let v)):
-        throw ScriptError("list index must be an int, got \(v.typeName)")
+        throw ScriptError("list index must be an int, got \(v.typeName)", kind: "type")
       case (.string, _):
         throw ScriptError("strings cannot be changed in place; build a new string instead")
       default: break
@@ -108,7 +108,7 @@ enum Indexing {
     if !base.isCoreValue {
       for ext in ValueExtensions.installed where try ext.setIndex(&base, indices, to: newValue) { return }
     }
-    throw ScriptError("cannot assign to an element of \(base.typeNameWithArticle)")
+    throw ScriptError("cannot assign to an element of \(base.typeNameWithArticle)", kind: "type")
   }
 
   static func missingField(_ key: String, in r: RecordObject) -> ScriptError {
@@ -123,7 +123,7 @@ enum Indexing {
     case .record(let r): return r.count
     default:
       if !v.isCoreValue, let n = try ValueExtensions.first({ try $0.length(of: v) }) { return n }
-      throw ScriptError("len() of \(v.typeNameWithArticle) is not defined")
+      throw ScriptError("len() of \(v.typeNameWithArticle) is not defined", kind: "type")
     }
   }
 
@@ -135,7 +135,7 @@ enum Indexing {
     case .record(let r): return r.keys.map { .string($0) }
     default:
       if !v.isCoreValue, let items = try ValueExtensions.first({ try $0.iterate(v) }) { return items }
-      throw ScriptError("cannot iterate over \(v.typeNameWithArticle)")
+      throw ScriptError("cannot iterate over \(v.typeNameWithArticle)", kind: "type")
     }
   }
 }

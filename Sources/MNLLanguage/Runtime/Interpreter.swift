@@ -9,7 +9,8 @@ import MNLInterrupt
 ///   expression statement (nil when the cell ends in another statement or the value is none);
 ///   a failing cell leaves every global as it was at the moment of the error;
 /// - `globalNames`, `global(_:)`, `setGlobal(_:_:)` inspect and change globals;
-/// - `builtinDoc(_:)` gives a built-in's signature and one-line doc (`:help`);
+/// - `builtinDoc(_:)` gives a built-in's signature and one-line doc (`:help`), `functionDoc(_:)`
+///   a function written in mnl with its doc comment (Runtime/FunctionDocs.swift);
 /// - `call(_:_:keywords:)` calls a function value (for built-ins written in Swift);
 /// - `register(_:)` adds a built-in to this interpreter.
 /// Errors are thrown as `Diagnostic` (render with `.rendered`); `exit(n)` in a script throws

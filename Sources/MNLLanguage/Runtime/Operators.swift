@@ -5,7 +5,7 @@ import Foundation
 /// compiled expression attaches its own.
 enum Operators {
   static func unsupported(_ op: BinaryOperator, _ l: Value, _ r: Value) -> ScriptError {
-    ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)")
+    ScriptError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", kind: "type")
   }
 
   static func overflow(_ op: BinaryOperator) -> ScriptError {
@@ -68,7 +68,7 @@ enum Operators {
       if l.isCoreValue && r.isCoreValue {
         throw ScriptError(
           "unsupported operand types for +: \(l.typeName) and \(r.typeName)",
-          note: "convert with str(x), or use an f-string: f\"…{x}…\"")
+          note: "convert with str(x), or use an f-string: f\"…{x}…\"", kind: "type")
       }
       return try extended(.add, l, r)
     default: return try extended(.add, l, r)
@@ -152,7 +152,7 @@ enum Operators {
   static func power(_ l: Value, _ r: Value) throws -> Value {
     if case .int(let base) = l, case .int(let exp) = r {
       if exp < 0 {
-        if base == 0 { throw ScriptError("zero cannot be raised to a negative power") }
+        if base == 0 { throw ScriptError("zero cannot be raised to a negative power", kind: "arithmetic") }
         return .float(pow(Double(base), Double(exp)))
       }
       var result = 1
@@ -174,7 +174,7 @@ enum Operators {
       return .int(result)
     }
     guard let a = l.number, let b = r.number else { return try extended(.power, l, r) }
-    if a == 0 && b < 0 { throw ScriptError("zero cannot be raised to a negative power") }
+    if a == 0 && b < 0 { throw ScriptError("zero cannot be raised to a negative power", kind: "arithmetic") }
     return .float(pow(a, b))
   }
 
@@ -186,7 +186,7 @@ enum Operators {
     case .float(let a): return .float(-a)
     default:
       if !v.isCoreValue, let r = try ValueExtensions.first({ try $0.unary(.negate, v) }) { return r }
-      throw ScriptError("unsupported operand type for unary -: \(v.typeName)")
+      throw ScriptError("unsupported operand type for unary -: \(v.typeName)", kind: "type")
     }
   }
 
@@ -195,7 +195,7 @@ enum Operators {
     case .int, .float: return v
     default:
       if !v.isCoreValue, let r = try ValueExtensions.first({ try $0.unary(.plus, v) }) { return r }
-      throw ScriptError("unsupported operand type for unary +: \(v.typeName)")
+      throw ScriptError("unsupported operand type for unary +: \(v.typeName)", kind: "type")
     }
   }
 
@@ -241,7 +241,7 @@ enum Operators {
     default:
       if case .int(let a) = l, case .int(let b) = r { return a < b ? -1 : (a == b ? 0 : 1) }
       guard let a = l.number, let b = r.number else {
-        throw ScriptError("cannot compare \(l.typeName) and \(r.typeName) with \(op.rawValue)")
+        throw ScriptError("cannot compare \(l.typeName) and \(r.typeName) with \(op.rawValue)", kind: "type")
       }
       if a.isNaN || b.isNaN { return a.isNaN && b.isNaN ? 0 : 2 }
       return a < b ? -1 : (a == b ? 0 : 1)
@@ -254,19 +254,19 @@ enum Operators {
     case .list(let l): return l.items.contains { equal($0, item) }
     case .string(let s):
       guard case .string(let sub) = item else {
-        throw ScriptError("'in <string>' needs a string on the left, got \(item.typeName)")
+        throw ScriptError("'in <string>' needs a string on the left, got \(item.typeName)", kind: "type")
       }
       return sub.isEmpty || s.contains(sub)
     case .record(let r):
       guard case .string(let key) = item else {
-        throw ScriptError("'in <record>' needs a field name (string) on the left, got \(item.typeName)")
+        throw ScriptError("'in <record>' needs a field name (string) on the left, got \(item.typeName)", kind: "type")
       }
       return r[key] != nil
     default:
       if !container.isCoreValue, case .bool(let b)? = try ValueExtensions.first({ try $0.binary(.contains, item, container) }) {
         return b
       }
-      throw ScriptError("cannot test membership with 'in' in \(container.typeName)")
+      throw ScriptError("cannot test membership with 'in' in \(container.typeName)", kind: "type")
     }
   }
 
@@ -284,7 +284,7 @@ enum Operators {
     case .tensor, .object:
       if let b = try ValueExtensions.first({ try $0.truth(v) }) { return b }
       if case .object = v { return true }
-      throw ScriptError("the truth value of \(v.typeNameWithArticle) is ambiguous; compare it explicitly")
+      throw ScriptError("the truth value of \(v.typeNameWithArticle) is ambiguous; compare it explicitly", kind: "type")
     }
   }
 }

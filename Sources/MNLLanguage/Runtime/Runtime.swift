@@ -19,6 +19,8 @@ final class Runtime {
   /// How many `grad` computations are running: while any is, built-ins check that they can
   /// handle the traced tensors they are given (`TracedArguments`).
   var activeGradients = 0
+  /// Catch blocks compiled so far: numbers their hidden error variables.
+  var catchCount = 0
 
   init(globals: Globals) {
     self.globals = globals
@@ -168,7 +170,7 @@ final class Runtime {
     case .function(let fn): return try invoke(fn, positional: positional, keywords: keywords, at: loc)
     case .builtin(let b): return try invokeBuiltin(b, positional: positional, keywords: keywords, at: loc)
     default:
-      throw Diagnostic("\(callee.typeNameWithArticle) is not a function and cannot be called", at: loc)
+      throw Diagnostic("\(callee.typeNameWithArticle) is not a function and cannot be called", at: loc, kind: "type")
     }
   }
 

@@ -33,7 +33,7 @@ enum AssignedNames {
     switch e.kind {
     case .literal, .name, .function, .comprehension: break
     case .interpolated(let parts):
-      for case .value(let v, _) in parts { collect(v, into: &names) }
+      for case .value(let v, _, _) in parts { collect(v, into: &names) }
     case .list(let items): for i in items { collect(i, into: &names) }
     case .record(let fields): for (_, v) in fields { collect(v, into: &names) }
     case .unary(_, let a), .not(let a), .member(let a, _): collect(a, into: &names)
@@ -57,6 +57,9 @@ enum AssignedNames {
       collect(t.statements, into: &names)
       if let o { collect(o.statements, into: &names) }
     case .block(let b): collect(b.statements, into: &names)
+    case .tryCatch(let t):
+      // The catch variable is not among them: it belongs to its block alone.
+      for b in [t.body, t.handler, t.cleanup].compactMap({ $0 }) { collect(b.statements, into: &names) }
     }
   }
 }

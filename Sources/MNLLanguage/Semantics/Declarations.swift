@@ -63,7 +63,7 @@ enum SyntaxWalk {
     switch e.kind {
     case .literal, .name: break
     case .interpolated(let parts):
-      for case .value(let v, _) in parts { expression(v, deep, visit) }
+      for case .value(let v, _, _) in parts { expression(v, deep, visit) }
     case .list(let items): for i in items { expression(i, deep, visit) }
     case .record(let fields): for (_, v) in fields { expression(v, deep, visit) }
     case .comprehension(let element, let clauses):
@@ -101,6 +101,8 @@ enum SyntaxWalk {
       statements(t.statements, intoFunctions: deep, visit)
       if let o { statements(o.statements, intoFunctions: deep, visit) }
     case .block(let b): statements(b.statements, intoFunctions: deep, visit)
+    case .tryCatch(let t):
+      for b in [t.body, t.handler, t.cleanup].compactMap({ $0 }) { statements(b.statements, intoFunctions: deep, visit) }
     }
   }
 }

@@ -26,6 +26,9 @@ final class Scope {
   /// Locals of this scope that every path has assigned at the point being compiled (code that
   /// may not run restores the set it started with; see `Compiler.mayNotRun`).
   var definitelyAssigned: Set<String> = []
+  /// `catch e { … }`: while its block compiles, `e` names a hidden variable of its own
+  /// (a slot here, or a hidden global at top level), so the error stays inside the block.
+  private var catchVariables: [String: String] = [:]
 
   init(parent: Scope?, isTopLevel: Bool, isFunction: Bool, functionName: String? = nil) {
     self.parent = parent
@@ -51,6 +54,7 @@ final class Scope {
   }
 
   func resolve(_ name: String) -> Resolution {
+    let name = variableName(name)
     var scope: Scope? = self
     var depth = 0
     while let s = scope, !s.isTopLevel {
@@ -82,30 +86,59 @@ final class Scope {
 
   /// Records that `name` may be assigned from here on (in the scope that owns it).
   func noteAssigned(_ name: String) {
-    if case .local(let depth, _) = resolve(name) { scope(at: depth).maybeAssigned.insert(name) }
+    if case .local(let depth, _) = resolve(name) { scope(at: depth).maybeAssigned.insert(variableName(name)) }
   }
 
   /// Records that `name` is assigned here, in this scope, on the path being compiled.
   func noteDefinitelyAssigned(_ name: String) {
     noteAssigned(name)
-    if case .local(0, _) = resolve(name) { definitelyAssigned.insert(name) }
+    if case .local(0, _) = resolve(name) { definitelyAssigned.insert(variableName(name)) }
   }
 
   /// True when the local `name` (resolved at `depth`) certainly has a value at this point. A
   /// variable never loses its value, so this also holds for a nested function created here.
   func isCertainlyAssigned(_ name: String, depth: Int) -> Bool {
-    scope(at: depth).definitelyAssigned.contains(name)
+    scope(at: depth).definitelyAssigned.contains(variableName(name))
   }
 
   /// True when a read of the local `name` (resolved at `depth`) at this point cannot find it
   /// assigned. Reads from a nested function are never certain: it may run later.
   func isCertainlyUnassigned(_ name: String, depth: Int) -> Bool {
+    let name = variableName(name)
     var s = self
     for _ in 0..<depth {
       if s.isFunction { return false }
       s = s.parent ?? s
     }
     return !s.maybeAssigned.contains(name)
+  }
+
+  /// The variable `name` stands for here: the hidden name of a catch variable whose block is
+  /// being compiled, unless a nearer function has a variable of that name of its own.
+  func variableName(_ name: String) -> String {
+    var scope: Scope? = self
+    while let s = scope {
+      if let hidden = s.catchVariables[name] { return hidden }
+      if s.isTopLevel || s.slots[name] != nil || s.globalNames.contains(name) {
+        return name
+      }
+      scope = s.parent
+    }
+    return name
+  }
+
+  /// Starts a catch block binding `name` to the variable `hiddenName`; returns what to pass to
+  /// `endCatch`.
+  func beginCatch(_ name: String, hiddenName: String) -> String? {
+    let previous = catchVariables[name]
+    if !isTopLevel { declare(hiddenName) }
+    catchVariables[name] = hiddenName
+    return previous
+  }
+
+  /// Ends the catch block: `name` means what it meant before it.
+  func endCatch(_ name: String, previous: String?) {
+    catchVariables[name] = previous
   }
 
   /// How messages name the function owning the local at `depth`: "f", "fn" for an anonymous

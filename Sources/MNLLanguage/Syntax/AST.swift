@@ -29,6 +29,16 @@ indirect enum ExprKind {
   case function(FunctionDecl)
   case ifElse(condition: Expr, then: Block, otherwise: Block?)
   case block(Block)
+  /// `try { … } catch e { … } finally { … }`: at least one of catch and finally.
+  case tryCatch(TryCatch)
+}
+
+/// The parts of a `try`; `variable` is the catch block's own name for the error.
+struct TryCatch {
+  let body: Block
+  let variable: String?
+  let handler: Block?
+  let cleanup: Block?
 }
 
 /// One clause of a comprehension; clauses nest left to right, as in Python.
@@ -39,7 +49,8 @@ enum ComprehensionClause {
 
 enum InterpolatedPart {
   case text(String)
-  case value(Expr, spec: String?)
+  /// `{x!r:>8}`: the conversion ('r' display form, 's' text) applies before the spec.
+  case value(Expr, spec: String?, conversion: Character?)
 }
 
 struct Argument {

@@ -229,41 +229,78 @@ struct Lexer {
     return .interpolated(pieces)
   }
 
-  /// The expression inside `{…}` of an f-string: ends at the matching '}' or at a ':' outside brackets.
+  /// The field inside `{…}` of an f-string: an expression, then optionally `=` (the field shows
+  /// its own text: `{x=}` gives "x=1"), a conversion `!r` / `!s`, and a format spec after ':'.
   private mutating func lexEmbedded(openedAt: Int, quote: Unicode.Scalar) throws -> InterpolationPiece {
     let exprStart = i
     var depth = 0
     var exprEnd: Int?
     var spec: String?
-    while true {
-      guard let c = peek(), c != "\n", c != quote else {
-        throw error("expected '}' to close the f-string expression", at: openedAt, atEnd: peek() == nil)
-      }
-      if c == "(" || c == "[" || c == "{" { depth += 1 }
-      if (c == ")" || c == "]") && depth > 0 { depth -= 1 }
-      if c == "}" {
-        if depth > 0 {
-          depth -= 1
-        } else {
-          if exprEnd == nil { exprEnd = i }
-          i += 1
-          break
-        }
-      }
-      if c == ":" && depth == 0 && exprEnd == nil {
+    var conversion: Character?
+    func unclosed(_ lexer: Lexer) -> Diagnostic {
+      lexer.error("expected '}' to close the f-string expression", at: openedAt, atEnd: lexer.peek() == nil)
+    }
+    expression: while true {
+      guard let c = peek(), c != "\n", c != quote else { throw unclosed(self) }
+      switch c {
+      case "(", "[", "{": depth += 1
+      case ")", "]": if depth > 0 { depth -= 1 }
+      case "}" where depth > 0: depth -= 1
+      case "}":
+        exprEnd = i
+        i += 1
+        break expression
+      case ":" where depth == 0:
         exprEnd = i
         spec = ""
         i += 1
-        continue
+        break expression
+      case "!" where depth == 0 && peek(1) != "=":
+        guard let k = peek(1), k == "r" || k == "s", peek(2) == ":" || peek(2) == "}" else {
+          throw error("expected 'r' or 's' after '!' in an f-string field ({x!r} or {x!s}); use 'not' for negation", at: i)
+        }
+        exprEnd = i
+        conversion = Character(k)
+        i += 2
+        if peek() == ":" { spec = "" }
+        i += 1
+        break expression
+      case "\"", "'":
+        // A string inside the expression (quoted differently from the f-string): its ':' and
+        // braces are text.
+        i += 1
+        while let d = peek(), d != c {
+          guard d != "\n", d != quote else { throw unclosed(self) }
+          i += d == "\\" ? 2 : 1
+        }
+      default: break
       }
-      if exprEnd != nil { spec?.unicodeScalars.append(c) }
       i += 1
     }
-    let endOffset = exprEnd ?? i - 1
+    if spec != nil {
+      while true {
+        guard let c = peek(), c != "\n", c != quote else { throw unclosed(self) }
+        i += 1
+        if c == "}" { break }
+        spec?.unicodeScalars.append(c)
+      }
+    }
+    var endOffset = exprEnd ?? i - 1
+    // `{x=}`: the text up to and including '=' (and the spaces after it) is shown before the value.
+    var label: String?
+    var last = endOffset - 1
+    while last > exprStart, s[last] == " " { last -= 1 }
+    if last > exprStart, s[last] == "=", !"=!<>".unicodeScalars.contains(s[last - 1]) {
+      var text = String.UnicodeScalarView()
+      text.append(contentsOf: s[exprStart..<endOffset])
+      label = String(text)
+      endOffset = last
+      if conversion == nil && spec == nil { conversion = "r" }
+    }
     if s[exprStart..<endOffset].allSatisfy({ $0 == " " }) {
       throw error("empty expression in f-string", at: openedAt)
     }
-    return .expression(start: exprStart, end: endOffset, spec: spec)
+    return .expression(start: exprStart, end: endOffset, spec: spec, conversion: conversion, label: label)
   }
 
   private mutating func lexSymbol() throws -> Symbol {

@@ -225,6 +225,8 @@ extension Parser {
     case .interpolated(let pieces):
       _ = advance()
       return Expr(.interpolated(try interpolation(pieces)), loc)
+    case .identifier("try") where tokens[min(pos + 1, tokens.count - 1)].kind == .symbol(.leftBrace):
+      return try tryExpression()
     case .identifier(let name):
       _ = advance()
       return Expr(.name(name), loc)
@@ -282,6 +284,39 @@ extension Parser {
       return Expr(.ifElse(condition: condition, then: then, otherwise: try block("the 'else' body")), loc)
     }
     return Expr(.ifElse(condition: condition, then: then, otherwise: nil), loc)
+  }
+
+  /// `try { … } catch e { … } finally { … }`. `try`, `catch` and `finally` are words only
+  /// here (like `nonlocal`), so scripts that use them as names keep working.
+  mutating func tryExpression() throws -> Expr {
+    let loc = here
+    _ = advance()  // 'try'
+    let body = try block("the 'try' body")
+    var variable: String?
+    var handler: Block?
+    var cleanup: Block?
+    // Like `else`, `catch` and `finally` may start the next line.
+    if case .identifier("catch") = current.kind {
+      _ = advance()
+      if case .identifier(let name) = current.kind {
+        _ = advance()
+        variable = name
+      } else if case .keyword(let k) = current.kind {
+        throw error("expected a name for the error after 'catch', found keyword '\(k.rawValue)'")
+      }
+      handler = try block("the 'catch' body")
+    }
+    if case .identifier("finally") = current.kind {
+      _ = advance()
+      cleanup = try block("the 'finally' body")
+    }
+    if handler == nil && cleanup == nil {
+      if case .identifier("except") = current.kind { throw error("write 'catch e { … }' instead of 'except'") }
+      var d = expected("'catch' or 'finally' after the 'try' block")
+      d.isAtEndOfInput = current.kind == .end
+      throw d
+    }
+    return Expr(.tryCatch(TryCatch(body: body, variable: variable, handler: handler, cleanup: cleanup)), loc)
   }
 
   mutating func listLiteral(_ loc: SourceLocation) throws -> Expr {
@@ -347,14 +382,15 @@ extension Parser {
     for piece in pieces {
       switch piece {
       case .text(let s): parts.append(.text(s))
-      case .expression(let start, let end, let spec):
+      case .expression(let start, let end, let spec, let conversion, let label):
+        if let label { parts.append(.text(label)) }
         var sub = Parser(file: file, tokens: try Lexer.tokenize(file, start: start, end: end))
         sub.depth = depth
         let e = try sub.nested(sensitive: false) { p in try p.expression() }
         guard sub.current.kind == .end else {
           throw sub.error("expected '}' or ':' after the f-string expression, found \(sub.current.quoted)")
         }
-        parts.append(.value(e, spec: spec))
+        parts.append(.value(e, spec: spec, conversion: conversion))
       }
     }
     return parts

@@ -13,8 +13,9 @@ enum TokenKind: Equatable {
 
 enum InterpolationPiece: Equatable {
   case text(String)
-  /// Scalar offsets of the expression text in the file, and an optional format spec after ':'.
-  case expression(start: Int, end: Int, spec: String?)
+  /// Scalar offsets of the expression text in the file, an optional conversion (`!r`, `!s`),
+  /// an optional format spec after ':', and for `{x=}` the text shown before the value.
+  case expression(start: Int, end: Int, spec: String?, conversion: Character?, label: String?)
 }
 
 enum Keyword: String, CaseIterable {

@@ -52,6 +52,14 @@ extension Builtins {
       return .none
     },
     BuiltinFunction(
+      "save_png", [.init("path"), .init("image")],
+      doc: "Writes an image tensor as PNG, atomically: [H, W] or [H, W, 1] grey, [H, W, 3] RGB; floats in [0, 1], ints 0…255. Returns the path."
+    ) { ctx in
+      let path = try ctx.string(0)
+      try PNGImageWriter.write(path, image: try ctx.tensor(1))
+      return .string(path)
+    },
+    BuiltinFunction(
       "save", [.init("path"), .init("tensors"), .init("metadata", default: Value.none)],
       doc: "Saves a tree of tensors as a safetensors file (names are field paths joined by '/'), atomically."
     ) { ctx in

@@ -33,7 +33,7 @@ enum TracedArguments {
     let constant = [
       "argmax", "argmin", "equal", "sign", "floor", "int", "bool", "any", "all",
       "one_hot", "accuracy", "shape", "zeros_like", "ones_like", "param_count", "len", "type",
-      "print", "repr", "str", "format", "show", "assert", "error", "index_of", "has", "contains",
+      "print", "repr", "str", "format", "show", "assert", "error", "raise", "index_of", "has", "contains",
       "stop_gradient", "isnan", "isfinite",
       "plot", "scatter", "hist",  // pictures: the values are read, nothing is returned
     ]
