@@ -3,6 +3,7 @@ import MNLTensor
 /// The running sum along `axis` (nil: flattened), forward or from the end (`reverse`). The
 /// gradient of a running sum is the running sum of the gradient in the other direction.
 public func cumsum(_ x: Variable, axis: Int?, reverse: Bool = false) throws -> Variable {
+  if x.value.rank == 0 { return try cumsum(x.reshaped([1]), axis: axis, reverse: reverse) }
   guard let axis else { return try cumsum(x.reshaped([x.value.count]), axis: 0, reverse: reverse) }
   let out = try scan(.cumsum, x.value, axis: axis, reverse: reverse)
   return recorded(out, [x]) { g, _, _ in [try cumsum(g, axis: axis, reverse: !reverse)] }
@@ -13,6 +14,7 @@ public func cumsum(_ x: Variable, axis: Int?, reverse: Bool = false) throws -> V
 /// formula divides by zero: the gradient is then computed exactly by `cumprodGradient`, and
 /// differentiating it again is a located error rather than a wrong number.
 public func cumprod(_ x: Variable, axis: Int?) throws -> Variable {
+  if x.value.rank == 0 { return try cumprod(x.reshaped([1]), axis: axis) }
   guard let axis else { return try cumprod(x.reshaped([x.value.count]), axis: 0) }
   let out = try scan(.cumprod, x.value, axis: axis)
   let hasZero = x.value.dtype == .float32 ? x.value.values.contains(0) : x.value.integerValues.contains(0)

@@ -21,6 +21,9 @@ func scatterAddAlongAxis(_ g: Variable, indices: Tensor, axis: Int, into shape: 
 
 /// `x` sorted along `axis` (nil: flattened); the gradient follows each value to its origin.
 public func sort(_ x: Variable, axis: Int?, descending: Bool = false) throws -> Variable {
+  if let axis, x.value.rank == 0 {
+    throw TensorError("axis \(axis) is out of range for a 0-d tensor in sort (use axis: none)")
+  }
   let source = axis == nil ? try x.reshaped([x.value.count]) : x
   let a = axis ?? 0
   let order = try argsort(source.value, axis: a, descending: descending)

@@ -168,6 +168,7 @@ struct EinsumSpec {
     let (batchSize, m, k, n) = (product(batch), product(aOnly), product(summed), product(bOnly))
     let xs = try arranged(x, a.labels, batch + aOnly + summed)
     let ys = try arranged(y, b.labels, batch + summed + bOnly)
+    try validateShape([batchSize, m, n])
     let result: T
     if k == 1 {
       result = try xs.reshaped([batchSize, m, 1]).multiplying(ys.reshaped([batchSize, 1, n]))

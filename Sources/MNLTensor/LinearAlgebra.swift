@@ -132,7 +132,7 @@ private func integerMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transpose
   }
   let mismatch = TensorError.shapeMismatch("@", a.shape, b.shape)
   guard (1...3).contains(a.rank), (1...3).contains(b.rank) else {
-    throw TensorError("@ needs 1-D, 2-D or 3-D operands: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
+    throw TensorError("@ needs operands with at least one axis: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
   }
   let x = try asMatrices(a, transpose: transposeA, isLeft: true)
   let y = try asMatrices(b, transpose: transposeB, isLeft: false)

@@ -10,8 +10,9 @@ public func tile<T: ComposableTensor>(_ x: T, reps: [Int]) throws -> T {
   let rank = max(x.rank, reps.count)
   let shape = [Int](repeating: 1, count: rank - x.rank) + x.shape
   let counts = [Int](repeating: 1, count: rank - reps.count) + reps
-  let result = zip(counts, shape).map { $0 * $1 }
+  // Validated as separate axes first, so the products below cannot overflow.
   try validateShape(zip(counts, shape).flatMap { [$0, $1] })
+  let result = zip(counts, shape).map { $0 * $1 }
   // [1, s0, 1, s1, …] broadcast to [r0, s0, r1, s1, …] then merged pairwise.
   let spread = try x.reshaped(shape.flatMap { [1, $0] })
   return try spread.broadcast(to: zip(counts, shape).flatMap { [$0, $1] }).reshaped(result)
@@ -20,11 +21,9 @@ public func tile<T: ComposableTensor>(_ x: T, reps: [Int]) throws -> T {
 /// Each element of `x` repeated along `axis` (nil: the flattened tensor), NumPy's repeat:
 /// `repeats` is one count for every element or one count per position of the axis.
 public func repeatElements<T: ComposableTensor>(_ x: T, repeats: [Int], axis: Int?) throws -> T {
-  let source = axis == nil ? try x.reshaped([x.elementCount]) : x
-  guard source.rank > 0, let axis = axis ?? 0 as Int? else {
-    throw TensorError("repeat: axis \(axis ?? 0) is out of range for a 0-d tensor (use axis: none)")
-  }
-  let a = try normalizeAxis(axis, rank: source.rank, op: "repeat")
+  // Flattened for axis none; a 0-d x acts as 1-D either way, as in NumPy.
+  let source = axis == nil || x.rank == 0 ? try x.reshaped([x.elementCount]) : x
+  let a = try normalizeAxis(axis ?? 0, rank: source.rank, op: "repeat")
   let n = source.shape[a]
   if let bad = repeats.first(where: { $0 < 0 }) {
     throw TensorError("repeat: counts must be non-negative, got \(bad)")

@@ -9,7 +9,9 @@ public enum ScanOp: String, Sendable {
 /// stays float32 and accumulates in float32 in order, as NumPy does; integers and bools give
 /// int64, exactly: a running value that leaves int64 is an error.
 public func scan(_ op: ScanOp, _ x: Tensor, axis: Int?, reverse: Bool = false) throws -> Tensor {
-  let (x, a) = try x.alongAxis(axis, op: op.rawValue)
+  // NumPy treats a 0-d input as 1-D here (np.cumsum(5, axis=0) is [5]).
+  let vector = x.rank == 0 ? x.reshaped(unchecked: [1]) : x
+  let (x, a) = try vector.alongAxis(axis, op: op.rawValue)
   let lanes = AxisLanes(shape: x.shape, axis: a)
   func positions(_ lane: Int) -> StrideTo<Int> {
     let start = lanes.start(lane)
@@ -54,7 +56,8 @@ public func scan(_ op: ScanOp, _ x: Tensor, axis: Int?, reverse: Bool = false) t
 /// terms past z are zero), z gets Σ_{i≥z} g_i·Π_{k≤i, k≠z} x_k, and positions past z get 0.
 /// Accumulates in Double.
 public func cumprodGradient(_ x: Tensor, _ g: Tensor, axis: Int?) throws -> Tensor {
-  let (x, a) = try x.alongAxis(axis, op: "cumprod")
+  let vector = x.rank == 0 ? x.reshaped(unchecked: [1]) : x
+  let (x, a) = try vector.alongAxis(axis, op: "cumprod")
   guard g.count == x.count else {
     throw TensorError.shapeMismatch("cumprod gradient", g.shape, x.shape, infix: "for")
   }

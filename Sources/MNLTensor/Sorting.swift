@@ -7,7 +7,9 @@
 
 /// Indices (int64, x's shape) that sort `x` along `axis` (nil: the flattened tensor).
 public func argsort(_ x: Tensor, axis: Int? = -1, descending: Bool = false) throws -> Tensor {
-  let (x, a) = try x.alongAxis(axis, op: "argsort")
+  // NumPy's argsort of a 0-d array is [0] whatever the axis (its sort refuses an axis).
+  let vector = x.rank == 0 ? x.reshaped(unchecked: [1]) : x
+  let (x, a) = try vector.alongAxis(axis, op: "argsort")
   let lanes = AxisLanes(shape: x.shape, axis: a)
   var out = [Int64](repeating: 0, count: x.count)
   var order = [Int](repeating: 0, count: lanes.length)
