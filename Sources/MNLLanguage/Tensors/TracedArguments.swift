@@ -36,9 +36,9 @@ enum TracedArguments {
       "one_hot", "accuracy", "shape", "zeros_like", "ones_like", "param_count", "len", "type",
       "print", "repr", "str", "format", "show", "assert", "error", "index_of", "has", "contains",
       "stop_gradient", "isnan", "isfinite", "isinf",
-      // positions, tests and fresh values: piecewise constant in the inputs (unique refuses:
-      // its values do vary with x)
-      "argsort", "nonzero", "allclose", "linspace",
+      // positions and truth values: piecewise constant in the inputs (unique refuses: its
+      // values do vary with x)
+      "argsort", "nonzero", "allclose",
       "plot", "scatter", "hist",  // pictures: the values are read, nothing is returned
     ]
     for name in propagating { table[name] = .propagates }
