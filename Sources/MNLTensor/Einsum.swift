@@ -84,6 +84,10 @@ struct EinsumSpec {
     for (i, (labels, shape)) in zip(inputs, shapes).enumerated() {
       for (label, size) in zip(labels, shape) {
         if let seen = sizes[label], seen.size != size, seen.size != 1, size != 1 {
+          if seen.operand == i {
+            throw TensorError(
+              "einsum: label '\(Self.name(label))' repeats in operand \(i) with sizes \(seen.size) and \(size) (shape \(formatShape(shape)))")
+          }
           throw TensorError(
             "einsum: label '\(Self.name(label))' has size \(seen.size) in operand \(seen.operand) but \(size) in operand \(i) (shapes \(shapes.map(formatShape).joined(separator: ", ")))")
         }

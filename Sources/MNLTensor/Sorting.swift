@@ -28,7 +28,20 @@ public func argsort(_ x: Tensor, axis: Int? = -1, descending: Bool = false) thro
       for i in 0..<lanes.length { out[start + i * lanes.inner] = Int64(order[i]) }
     }
   }
-  if x.dtype == .float32 {
+  if x.dtype != .int64 && lanes.length <= Int(UInt32.max) {
+    // Fast path: each element as one UInt64, its order-preserving 32-bit key above its
+    // position, sorted with the plain integer sort (equal keys keep position order: stable).
+    let keys = sortKeys(x, descending: descending)
+    var packed = [UInt64](repeating: 0, count: lanes.length)
+    for l in 0..<lanes.count {
+      let start = lanes.start(l)
+      for i in 0..<lanes.length {
+        packed[i] = UInt64(keys[start + i * lanes.inner]) << 32 | UInt64(i)
+      }
+      packed.sort()
+      for i in 0..<lanes.length { out[start + i * lanes.inner] = Int64(packed[i] & 0xFFFF_FFFF) }
+    }
+  } else if x.dtype == .float32 {
     let values = x.values
     // NaN above everything; -0 and 0 are equal.
     let ascending: (Float, Float) -> Bool = { p, q in q.isNaN ? !p.isNaN : p < q }
@@ -37,6 +50,24 @@ public func argsort(_ x: Tensor, axis: Int? = -1, descending: Bool = false) thro
     sortLanes(x.integerValues, less: descending ? { $0 > $1 } : { $0 < $1 })
   }
   return Tensor(shape: x.shape, integers: out, dtype: .int64)
+}
+
+/// Unsigned 32-bit keys in the order argsort wants (complemented for descending) for float32,
+/// int32, uint8 and bool elements: floats by their IEEE bits with the sign folded so that the
+/// unsigned order is the numeric one, -0 as 0 and every NaN as one key above +inf.
+private func sortKeys(_ x: Tensor, descending: Bool) -> [UInt32] {
+  var keys: [UInt32]
+  if x.dtype == .float32 {
+    keys = x.values.map { v in
+      if v.isNaN { return UInt32.max }
+      let bits = (v == 0 ? Float(0) : v).bitPattern
+      return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+    }
+  } else {
+    keys = x.integerValues.map { UInt32(bitPattern: Int32(truncatingIfNeeded: $0)) ^ 0x8000_0000 }
+  }
+  if descending { for i in keys.indices { keys[i] = ~keys[i] } }
+  return keys
 }
 
 /// `x` sorted along `axis` (nil: flattened), ascending unless `descending`.
