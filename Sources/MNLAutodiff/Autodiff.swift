@@ -38,7 +38,7 @@
 /// - `reduce(op, x, axes:, keepDims:)` for sum, mean, max, min (max/min share the gradient
 ///   equally among the positions that attain the extreme, as TensorFlow and JAX do);
 ///   `variance`, `standardDeviation` (composed); `l2Loss(x)`.
-/// - `matmul(a, b, transposeA:, transposeB:)` with 1-D, 2-D, batched 3-D operands;
+/// - `matmul(a, b, transposeA:, transposeB:)` with 1-D, 2-D and broadcast batched operands;
 ///   `linear(x, w, b, relu:)`, the fused dense layer (b may be nil).
 /// - `softmax(x, axis:)`, `logSoftmax(x, axis:)`, `sparseSoftmaxCrossEntropy(logits:labels:)`.
 /// - Methods, as on Tensor: `x.reshaped(shape)`, `x.squeezed(axes:)`, `x.expandingDims(at:)`,

@@ -1,6 +1,6 @@
 import MNLTensor
 
-/// `op(a) · op(b)` (NumPy's `@`, with 1-D, 2-D and batched 3-D operands), where op transposes
+/// `op(a) · op(b)` (NumPy's `@`, with 1-D, 2-D and broadcast batched operands), where op transposes
 /// the last two axes when asked. The pullbacks are matmuls with transpose flags, so no
 /// transposed copy is materialised, and a constant operand costs nothing.
 public func matmul(

@@ -1,5 +1,5 @@
-/// Matrix products over the GEMM kernel: `matmul` (1-D, 2-D and batched 3-D operands, like
-/// NumPy's `@`) and the fused dense layer `linear` (x@w + b, optional ReLU).
+/// Matrix products over the GEMM kernel: `matmul` (1-D, 2-D and batched operands, like
+/// NumPy's `@`; more batch axes and broadcast batches in BatchBroadcastMatmul.swift) and the fused dense layer `linear` (x@w + b, optional ReLU).
 import MNLKernels
 
 /// One row-major product C[m×n] = op(A)·op(B) (+ bias, ReLU) on raw pointers.
@@ -33,10 +33,13 @@ private func gemm(
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false)
   throws -> Tensor
 {
+  // More batch axes, or batches that broadcast: BatchBroadcastMatmul.swift.
+  if let product = try batchBroadcastMatmul(a, b, transposeA: transposeA, transposeB: transposeB) {
+    return product
+  }
   let mismatch = TensorError.shapeMismatch("@", a.shape, b.shape)
   guard (1...3).contains(a.rank), (1...3).contains(b.rank) else {
-    throw TensorError(
-      "@ needs 1-D, 2-D or 3-D operands: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
+    throw TensorError("@ needs operands with at least one axis: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
   }
   if a.dtype != .float32 && b.dtype != .float32 {
     return try integerMatmul(a, b, transposeA: transposeA, transposeB: transposeB)
@@ -129,7 +132,7 @@ private func integerMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transpose
   }
   let mismatch = TensorError.shapeMismatch("@", a.shape, b.shape)
   guard (1...3).contains(a.rank), (1...3).contains(b.rank) else {
-    throw TensorError("@ needs 1-D, 2-D or 3-D operands: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
+    throw TensorError("@ needs operands with at least one axis: \(formatShape(a.shape)) @ \(formatShape(b.shape))")
   }
   let x = try asMatrices(a, transpose: transposeA, isLeft: true)
   let y = try asMatrices(b, transpose: transposeB, isLeft: false)

@@ -33,11 +33,16 @@ final class TracedArgumentTableTests: XCTestCase {
     "conv2d": "conv2d(reshape(w, [1, 2, 3, 1]), reshape(w * w, [2, 3, 1, 1]), w[0:1], relu: true)",
     "max_pool": "max_pool(reshape(w * w, [1, 2, 3, 1]), size: 2, padding: \"SAME\")",
     "avg_pool": "avg_pool(reshape(w, [1, 3, 2, 1]), size: [2, 1], stride: 1)",
+    "cumsum": "cumsum(reshape(w, [2, 3]), axis: 1)", "cumprod": "cumprod(w)", "clip": "clip(w, -1.0, 1.0)",
+    "topk": "topk(w, 3)[0]", "tile": "tile(w, [2, 1])", "repeat": "repeat(w, [1, 2, 0, 1, 3, 1])",
+    "flip": "flip(reshape(w, [2, 3]), axis: 1)", "pad": "pad(reshape(w, [2, 3]), [[1, 0], [0, 2]], value: 5.0)",
+    "diag": "sum(diag(w[0:3], k: -1)) * diag(reshape(w, [2, 3]), k: 1)", "outer": "outer(w, w * w)",
+    "einsum": "einsum(\"ij,kj->ik\", reshape(w, [2, 3]), reshape(w * w, [2, 3]))",
     "grad": "grad(fn(v) { sum(v * v * v) })(w)",
     "value_and_grad": "value_and_grad(fn(v) { sum(v * v * v) })(w)[1]",
     // functions of functions and containers: the traced values come back out
     "tree_map": "tree_map(fn(x) { x * x }, [w, w])[1]", "map": "map(fn(x) { x * x }, [w])[0]",
-    "filter": "filter(fn(x) { true }, [w])[0]", "sort": "sort([w])[0]",
+    "filter": "filter(fn(x) { true }, [w])[0]", "sort": "sort([w])[0] + sort(w, descending: true)",
     "list": "stack(list(w))", "copy": "copy([w])[0]", "reversed": "stack(reversed(list(w)))",
     "zip": "zip([w], [1])[0][0]", "enumerate": "enumerate([w])[0][1]",
     "append": "(fn() { l = []; append(l, w); l[0] })()",
@@ -57,6 +62,8 @@ final class TracedArgumentTableTests: XCTestCase {
     "format": "format(\"{}\", w)", "show": "show(reshape(abs(w), [2, 3]))",
     "assert": "assert(w[0] > 0)", "error": "none", "raise": "none", "index_of": "index_of([1, w], 1)",
     "has": "has({a: w}, \"a\")", "contains": "contains([w], 1)", "stop_gradient": "stop_gradient(w)",
+    "argsort": "argsort(w)", "nonzero": "nonzero(w > 0)", "isnan": "isnan(w)", "isfinite": "isfinite(w)",
+    "isinf": "isinf(w)", "allclose": "allclose(w, w * 1.0)",
     "plot": "plot(w, [w, w * 2])", "scatter": "scatter(w, w * w)", "hist": "hist(w, bins: 3)",
   ]
 

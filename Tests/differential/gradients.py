@@ -8,6 +8,7 @@ constant random W, so every element of the tree's gradient matters."""
 import re
 import numpy as np
 import numpy_diff as nd
+import tensor_api_cases
 
 
 def sigmoid(x):
@@ -56,8 +57,10 @@ class Tree:
         g = self.g
         if depth == 0 or g.chance(0.15):
             return self.leaf(shape)
-        kind = g.choice(["unary"] * 4 + ["binary"] * 4 + ["matmul", "softmax", "reduce", "reorder", "reorder", "where"])
+        kind = g.choice(["unary"] * 4 + ["binary"] * 4 + ["matmul", "softmax", "reduce", "reorder", "reorder", "where", "api", "api"])
         r, c = shape
+        if kind == "api":  # sort, scans, clip, pad, einsum, ...: tensor_api_cases.py
+            return tensor_api_cases.gradient_node(self, shape, depth)
         if kind == "unary":
             text, f = self.node(shape, depth - 1)
             name = g.choice(["tanh", "sigmoid", "square", "exp-tanh", "log1p-square", "sqrt1p-square", "neg", "relu", "abs", "pow"])
@@ -189,7 +192,7 @@ def make_case(g, index):
 
 
 def kinked(text):
-    return any(k in text for k in ("relu", "abs", "maximum", "minimum", "max(", "min("))
+    return any(k in text for k in ("relu", "abs", "maximum", "minimum", "max(", "min(", "sort(", "topk(", "clip("))
 
 
 def run(mnl, seed, count):

@@ -3,7 +3,8 @@
 
 Random cases (shapes with 0-d, size-0 and size-1 dimensions; dtypes float32, int64, int32,
 uint8, bool; elementwise ops with broadcasting and weak scalars, reductions with axis and
-keepdims, indexing and slicing, shape ops, matmul with batch dimensions, softmax) are written
+keepdims, indexing and slicing, shape ops, matmul with batch dimensions, softmax, and the Tensor
+API built-ins of tensor_api_cases.py) are written
 as one mnl program and evaluated by NumPy from the same seed; every result's dtype, shape and
 values must agree (exactly for integers and bools, within float32 tolerances for floats).
 Where mnl deliberately differs from NumPy, the deviation is applied to NumPy's answer and named
@@ -30,8 +31,7 @@ DEVIATIONS = {
     "bool-arithmetic": "bools count as 0 and 1 in + - * (bool + bool is int64, not a logical or)",
     "overflow-error": "integer results that leave their dtype are an error, not a wrap-around",
     "int-division-by-zero": "integer // and % by zero are an error (NumPy gives 0 and a warning)",
-    "sum-int64": "sum of any integer or bool dtype is int64 (NumPy: uint64 for uint8)",
-    "matmul-3d": "@ takes 1-D, 2-D and 3-D (batched) operands; NumPy also stacks 4-D and more",
+    "sum-int64": "sum, cumsum and cumprod of any integer or bool dtype are int64 (NumPy: uint64 for uint8)",
     "empty-of-empty": "max/min/argmax/argmin over an empty axis are an error only when the result has elements; NumPy refuses even an empty result",
     "bool-unary": "abs, floor, relu, sign and square of a bool tensor stay bool (NumPy: int8 square, no bool sign)",
 }
@@ -454,12 +454,15 @@ def shape_case(g):
 
 def matmul_case(g):
     k = g.dim()
-    kind = g.choice(["2d", "2d", "1d-2d", "2d-1d", "1d-1d", "batch", "batch-broadcast", "4d"])
+    kind = g.choice(["2d", "2d", "1d-2d", "2d-1d", "1d-1d", "batch", "batch-broadcast", "4d", "nd-broadcast", "nd-vector"])
     n, m = g.dim(), g.dim()
     batch = g.choice([1, 2, 3])
     shapes = {"2d": ((n, k), (k, m)), "1d-2d": ((k,), (k, m)), "2d-1d": ((n, k), (k,)), "1d-1d": ((k,), (k,)),
               "batch": ((batch, n, k), (batch, k, m)), "batch-broadcast": ((1, n, k), (batch, k, m)) if g.chance(0.5) else ((batch, n, k), (k, m)),
-              "4d": ((2, batch, n, k), (2, batch, k, m))}[kind]
+              "4d": ((2, batch, n, k), (2, batch, k, m)),
+              "nd-broadcast": g.choice([((2, 1, n, k), (batch, k, m)), ((batch, 2, n, k), (k, m)), ((n, k), (2, batch, k, m)),
+                                        ((1, batch, n, k), (3, 1, k, m))]),
+              "nd-vector": g.choice([((k,), (2, batch, k, m)), ((2, batch, n, k), (k,))])}[kind]
     sa, sb = shapes
     if g.chance(0.06):
         sb = sb[:-2] + (k + 1,) + sb[-1:] if len(sb) >= 2 else (k + 1,)  # inner mismatch
@@ -470,8 +473,6 @@ def matmul_case(g):
 
     def reference():
         rd = promote(da, db)
-        if a.ndim > 3 or b.ndim > 3:
-            raise ValueError("matmul-3d")
         if rd == "float32":
             return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.float32), rd
         r = np.matmul(exact_ints(a), exact_ints(b)) if a.ndim and b.ndim else None
@@ -502,6 +503,8 @@ def softmax_case(g):
 
 MAKERS = [(elementwise_case, 30), (unary_case, 10), (reduction_case, 18), (index_case, 14), (shape_case, 14),
           (matmul_case, 8), (softmax_case, 6)]
+# The Tensor API built-ins (sort, scans, clip, pad, einsum, ...): tensor_api_cases.py.
+MAKERS += __import__("tensor_api_cases").makers(sys.modules[__name__])
 
 
 def make_cases(seed, count):
@@ -582,7 +585,7 @@ def compare(case, dtype, shape, values):
         scale = max(1.0, float(np.max(np.abs(want[np.isfinite(want)]))) if np.any(np.isfinite(want)) else 1.0)
         # float32 work: a few ulps per element, more for sums and products over many terms
         terms = max(1, int(np.prod(case.inputs["a"].shape)) if "a" in case.inputs else 1)
-        tol = 4e-6 * (1 + np.sqrt(terms)) * scale if case.kind.split()[0] in ("reduction", "matmul", "softmax", "log_softmax") else 2e-6
+        tol = 4e-6 * (1 + np.sqrt(terms)) * scale if case.kind.split()[0] in ("reduction", "matmul", "softmax", "log_softmax", "scan", "einsum") else 2e-6
         same_nonfinite = np.array_equal(np.isnan(got), np.isnan(want)) and np.array_equal(got[np.isinf(got)], want[np.isinf(got)]) \
             and np.array_equal(np.isinf(got), np.isinf(want))
         finite = np.isfinite(want) & np.isfinite(got)
@@ -647,7 +650,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mnl")
     parser.add_argument("--seed", type=int, default=int(os.environ.get("MNL_DIFF_SEED", "20261201")))
-    parser.add_argument("--cases", type=int, default=int(os.environ.get("MNL_DIFF_CASES", "1500")))
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("MNL_DIFF_CASES", "1900")))
     parser.add_argument("--grad-cases", type=int, default=int(os.environ.get("MNL_DIFF_GRAD_CASES", "150")))
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()

@@ -21,6 +21,7 @@ public enum Builtins {
     coreGroups + [
       tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, files,
       display, plots, distributed,
+      tensorSorting, tensorScans, tensorArrays, tensorElements,
     ]
 }
 

@@ -24,6 +24,7 @@ enum TracedArguments {
       "sparse_softmax_cross_entropy", "matmul", "linear", "cast", "reshape", "transpose",
       "squeeze", "expand_dims", "broadcast_to", "concat", "stack", "take", "tensor",
       "conv2d", "max_pool", "avg_pool",
+      "cumsum", "cumprod", "clip", "topk", "tile", "repeat", "flip", "pad", "diag", "outer", "einsum",
       // functions of functions: the traced values reach user code, which records them
       "grad", "value_and_grad", "grad(f)", "value_and_grad(f)", "tree_map", "map", "filter", "sort",
       // containers: the traced values are moved, not read
@@ -34,7 +35,10 @@ enum TracedArguments {
       "argmax", "argmin", "equal", "sign", "floor", "int", "bool", "any", "all",
       "one_hot", "accuracy", "shape", "zeros_like", "ones_like", "param_count", "len", "type",
       "print", "repr", "str", "format", "show", "assert", "error", "raise", "index_of", "has", "contains",
-      "stop_gradient", "isnan", "isfinite",
+      "stop_gradient", "isnan", "isfinite", "isinf",
+      // positions and truth values: piecewise constant in the inputs (unique refuses: its
+      // values do vary with x)
+      "argsort", "nonzero", "allclose",
       "plot", "scatter", "hist",  // pictures: the values are read, nothing is returned
     ]
     for name in propagating { table[name] = .propagates }
