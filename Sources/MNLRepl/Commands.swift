@@ -61,26 +61,12 @@ extension REPL {
     if !name.hasPrefix(":"), let doc = interpreter.builtinDoc(name) {
       write(doc.signature + "\n  " + doc.doc + "\n")
     } else if !name.hasPrefix(":"), let doc = interpreter.functionDoc(name) {
-      write(functionHelp(doc))
+      write(doc.helpText)
     } else if let command {
       write("\(command.name) \(command.argument)".trimmingWhitespace() + "\n  \(command.help)\n")
     } else {
       report(CommandError("no built-in, command or function named '\(name)'"))
     }
-  }
-
-  /// A function written in mnl: its signature, its doc comment and where it comes from.
-  private func functionHelp(_ doc: FunctionDoc) -> String {
-    let session = doc.source.hasPrefix("<")
-    if doc.lines.isEmpty && session { return doc.signature + "  (defined in this session)\n" }
-    var out = doc.signature + "\n"
-    for line in doc.lines { out += "  " + line + "\n" }
-    if let module = doc.module {
-      out += "  (defined in \(doc.source); use \"\(module)\" loads it)\n"
-    } else {
-      out += session ? "  (defined in this session)\n" : "  (defined in \(doc.source))\n"
-    }
-    return out
   }
 
   /// Names in columns that fit the terminal.

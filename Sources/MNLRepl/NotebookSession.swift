@@ -119,8 +119,8 @@ public final class NotebookSession {
     if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }
     guard !name.isEmpty else { return nil }
     if let doc = interpreter.builtinDoc(name) { return doc.signature + "\n  " + doc.doc }
+    if let doc = interpreter.functionDoc(name) { return String(doc.helpText.dropLast()) }
     if let value = interpreter.global(name) {
-      if case .function(let f) = value { return f.signature + "  (defined in this session)" }
       return "\(name): \(value.typeName) = " + ValueDisplay.render(value)
     }
     if let command = Command.all.first(where: { $0.name == (name.hasPrefix(":") ? name : ":" + name) }) {

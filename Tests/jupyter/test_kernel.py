@@ -201,6 +201,13 @@ class KernelTest(unittest.TestCase):
         self.assertIn("print(", reply["data"]["text/plain"])
         reply = self.kc.inspect("no_such_name_here", 3, reply=True, timeout=TIMEOUT)["content"]
         self.assertFalse(reply["found"])
+        # A stdlib function written in mnl shows its doc comment, even before `use "optim"`.
+        reply = self.kc.inspect("adam(params)", 2, reply=True, timeout=TIMEOUT)["content"]
+        self.assertTrue(reply["found"])
+        text = reply["data"]["text/plain"]
+        self.assertIn("adam(params, lr = 0.001", text)
+        self.assertIn("bias-corrected first and second moments", text)
+        self.assertIn('use "optim" loads it', text)
 
     def test_is_complete(self):
         def status(code):

@@ -12,6 +12,21 @@ public struct FunctionDoc: Sendable {
   public let source: String
   /// For a stdlib function that is not loaded yet: the module that defines it ("optim").
   public let module: String?
+
+  /// What `:help name` (and a notebook's inspector) shows: the signature, the doc comment
+  /// indented, and where the function comes from.
+  public var helpText: String {
+    let session = source.hasPrefix("<")
+    if lines.isEmpty && session { return signature + "  (defined in this session)\n" }
+    var out = signature + "\n"
+    for line in lines { out += "  " + line + "\n" }
+    if let module {
+      out += "  (defined in \(source); use \"\(module)\" loads it)\n"
+    } else {
+      out += session ? "  (defined in this session)\n" : "  (defined in \(source))\n"
+    }
+    return out
+  }
 }
 
 extension Interpreter {
