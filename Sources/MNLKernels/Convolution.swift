@@ -70,8 +70,20 @@ public enum Convolution {
     return parts
   }
 
-  /// out [rows, outChannels] = im2col(x) · w [patch, outChannels] (+ bias, then ReLU).
+  /// out [rows, outChannels] = im2col(x) · w [patch, outChannels] (+ bias, then ReLU): by the
+  /// direct kernel when the output channels fill its panels, else im2col + GEMM.
   public static func forward(
+    _ g: ConvGeometry, input x: UnsafePointer<Float>, filter w: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, relu: Bool, output out: UnsafeMutablePointer<Float>
+  ) {
+    if prefersDirect(g, kernels: .active) {
+      forwardDirect(g, input: x, filter: w, bias: bias, relu: relu, output: out)
+    } else {
+      forwardIm2col(g, input: x, filter: w, bias: bias, relu: relu, output: out)
+    }
+  }
+
+  static func forwardIm2col(
     _ g: ConvGeometry, input x: UnsafePointer<Float>, filter w: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, relu: Bool, output out: UnsafeMutablePointer<Float>
   ) {
@@ -95,9 +107,21 @@ public enum Convolution {
     }
   }
 
-  /// dx = col2im(dy · wᵀ): the gradient of the input. Threads take whole images, so the
-  /// overlapping windows they add into never collide.
+  /// dx = col2im(dy · wᵀ): the gradient of the input; for stride 1, by the direct kernel as a
+  /// forward convolution of dy when the input channels fill its panels.
   public static func backwardInput(
+    _ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, filter w: UnsafePointer<Float>,
+    inputGradient dx: UnsafeMutablePointer<Float>
+  ) {
+    if g.rows > 0, let t = inputGradientAsForward(g), prefersDirect(t, kernels: .active) {
+      backwardInputDirect(g, as: t, outputGradient: dy, filter: w, inputGradient: dx)
+    } else {
+      backwardInputIm2col(g, outputGradient: dy, filter: w, inputGradient: dx)
+    }
+  }
+
+  /// Threads take whole images, so the overlapping windows they add into never collide.
+  static func backwardInputIm2col(
     _ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, filter w: UnsafePointer<Float>,
     inputGradient dx: UnsafeMutablePointer<Float>
   ) {
@@ -124,9 +148,21 @@ public enum Convolution {
     }
   }
 
-  /// dw [patch, outChannels] = im2col(x)ᵀ · dy. Threads take row ranges, each summing into its
-  /// own buffer; the buffers are added at the end.
+  /// dw [patch, outChannels] = im2col(x)ᵀ · dy: by the direct kernel when the output channels
+  /// are a multiple of its panel width, else through im2col + GEMM.
   public static func backwardFilter(
+    _ g: ConvGeometry, input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+    filterGradient dw: UnsafeMutablePointer<Float>
+  ) {
+    if prefersDirectFilterGradient(g, kernels: .active) {
+      backwardFilterDirect(g, input: x, outputGradient: dy, filterGradient: dw)
+    } else {
+      backwardFilterIm2col(g, input: x, outputGradient: dy, filterGradient: dw)
+    }
+  }
+
+  /// Threads take row ranges, each summing into its own buffer; the buffers are added at the end.
+  static func backwardFilterIm2col(
     _ g: ConvGeometry, input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
     filterGradient dw: UnsafeMutablePointer<Float>
   ) {
@@ -160,35 +196,43 @@ public enum Convolution {
     }
   }
 
-  /// Writes im2col rows `rows` (output positions, batch-major) into `buffer`, one patch
-  /// (kernelHeight × kernelWidth × channels, zeros where the window leaves the image) per row.
-  /// Each kernel row of a window is one contiguous run of the input.
-  static func lower(_ g: ConvGeometry, _ x: UnsafePointer<Float>, rows: Range<Int>, into buffer: UnsafeMutablePointer<Float>) {
+  /// Visits the kernel rows of the patches of im2col rows `rows` (output positions,
+  /// batch-major), in buffer order: `body(patchRow, inputOffset, lo, hi)` gets the buffer offset
+  /// of the kernel row (kernelWidth × channels floats), the columns lo..<hi that fall inside
+  /// the image (empty when the row is outside it) and the input offset of column lo.
+  @inline(__always)
+  static func forEachKernelRow(_ g: ConvGeometry, rows: Range<Int>, _ body: (Int, Int, Int, Int) -> Void) {
     let c = g.channels
-    let run = g.kernelWidth * c
-    var dst = buffer
+    var patchRow = 0
     for r in rows {
       let (n, position) = r.quotientAndRemainder(dividingBy: g.rowsPerImage)
       let (oh, ow) = position.quotientAndRemainder(dividingBy: g.outWidth)
       let iw0 = ow * g.strideW - g.padLeft
-      let image = x + n * g.height * g.width * c
+      let lo = max(0, -iw0)
+      let hi = min(g.kernelWidth, g.width - iw0)
       for kh in 0..<g.kernelHeight {
         let ih = oh * g.strideH - g.padTop + kh
-        if ih < 0 || ih >= g.height {
-          dst.update(repeating: 0, count: run)
-        } else {
-          let lo = max(0, -iw0)
-          let hi = min(g.kernelWidth, g.width - iw0)
-          if lo >= hi {
-            dst.update(repeating: 0, count: run)
-          } else {
-            if lo > 0 { dst.update(repeating: 0, count: lo * c) }
-            (dst + lo * c).update(from: image + (ih * g.width + iw0 + lo) * c, count: (hi - lo) * c)
-            if hi < g.kernelWidth { (dst + hi * c).update(repeating: 0, count: (g.kernelWidth - hi) * c) }
-          }
-        }
-        dst += run
+        let inside = ih >= 0 && ih < g.height
+        body(patchRow, ((n * g.height + ih) * g.width + iw0 + lo) * c, lo, inside ? max(lo, hi) : lo)
+        patchRow += g.kernelWidth * c
       }
+    }
+  }
+
+  /// Writes im2col rows `rows` into `buffer`, one patch (kernelHeight × kernelWidth × channels,
+  /// zeros where the window leaves the image) per row. Each kernel row of a window is one
+  /// contiguous run of the input.
+  static func lower(_ g: ConvGeometry, _ x: UnsafePointer<Float>, rows: Range<Int>, into buffer: UnsafeMutablePointer<Float>) {
+    let c = g.channels
+    forEachKernelRow(g, rows: rows) { patchRow, inputOffset, lo, hi in
+      let dst = buffer + patchRow
+      if lo >= hi {
+        dst.update(repeating: 0, count: g.kernelWidth * c)
+        return
+      }
+      if lo > 0 { dst.update(repeating: 0, count: lo * c) }
+      (dst + lo * c).update(from: x + inputOffset, count: (hi - lo) * c)
+      if hi < g.kernelWidth { (dst + hi * c).update(repeating: 0, count: (g.kernelWidth - hi) * c) }
     }
   }
 
@@ -196,26 +240,11 @@ public enum Convolution {
   /// was read from.
   static func scatterAdd(_ g: ConvGeometry, _ buffer: UnsafePointer<Float>, rows: Range<Int>, into x: UnsafeMutablePointer<Float>) {
     let c = g.channels
-    let run = g.kernelWidth * c
-    var src = buffer
-    for r in rows {
-      let (n, position) = r.quotientAndRemainder(dividingBy: g.rowsPerImage)
-      let (oh, ow) = position.quotientAndRemainder(dividingBy: g.outWidth)
-      let iw0 = ow * g.strideW - g.padLeft
-      let image = x + n * g.height * g.width * c
-      for kh in 0..<g.kernelHeight {
-        let ih = oh * g.strideH - g.padTop + kh
-        if ih >= 0 && ih < g.height {
-          let lo = max(0, -iw0)
-          let hi = min(g.kernelWidth, g.width - iw0)
-          if lo < hi {
-            let d = image + (ih * g.width + iw0 + lo) * c
-            let s = src + lo * c
-            for i in 0..<((hi - lo) * c) { d[i] += s[i] }
-          }
-        }
-        src += run
-      }
+    forEachKernelRow(g, rows: rows) { patchRow, inputOffset, lo, hi in
+      guard lo < hi else { return }
+      let d = x + inputOffset
+      let s = buffer + patchRow + lo * c
+      for i in 0..<((hi - lo) * c) { d[i] += s[i] }
     }
   }
 }

@@ -4,7 +4,8 @@
 /// images; each image is one pass over its output.
 public enum Pooling {
   /// out = the max of each window, and `argmax` the flat input index it came from (the first
-  /// one on ties), so the backward pass is a single scatter.
+  /// one on ties), so the backward pass is a single scatter. The window's first element
+  /// initialises each output; the rest replace it only when larger (or the first NaN).
   public static func maxForward(
     _ g: ConvGeometry, input x: UnsafePointer<Float>, output out: UnsafeMutablePointer<Float>,
     argmax: UnsafeMutablePointer<Int32>
@@ -13,27 +14,33 @@ public enum Pooling {
     _ = Convolution.parallelParts(g.batch, least: max(1, 1 << 16 / max(1, g.height * g.width * g.channels))) { _, first, last in
       let (x, out, argmax) = p.value
       let c = g.channels
-      for n in first..<last {
-        for oh in 0..<g.outHeight {
-          let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
-          for ow in 0..<g.outWidth {
-            let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
-            let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
-            for ch in 0..<c {
-              out[o + ch] = -.infinity
-              argmax[o + ch] = -1
+      forEachWindow(g, images: first..<last) { n, o, rows, columns in
+        guard !rows.isEmpty, !columns.isEmpty else {
+          for ch in 0..<c {
+            out[o + ch] = -.infinity
+            argmax[o + ch] = -1
+          }
+          return
+        }
+        var isFirst = true
+        for ih in rows {
+          for iw in columns {
+            let i = ((n * g.height + ih) * g.width + iw) * c
+            if isFirst {
+              for ch in 0..<c {
+                out[o + ch] = x[i + ch]
+                argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
+              }
+              isFirst = false
+              continue
             }
-            for ih in h0..<h1 {
-              for iw in w0..<w1 {
-                let i = ((n * g.height + ih) * g.width + iw) * c
-                for ch in 0..<c {
-                  let v = x[i + ch]
-                  // NaN propagates, as in NumPy's max (and the first NaN wins).
-                  if v > out[o + ch] || argmax[o + ch] < 0 || (v.isNaN && !out[o + ch].isNaN) {
-                    out[o + ch] = v
-                    argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
-                  }
-                }
+            for ch in 0..<c {
+              let v = x[i + ch]
+              let best = out[o + ch]
+              // NaN propagates, as in NumPy's max (and the first NaN wins).
+              if v > best || (v.isNaN && !best.isNaN) {
+                out[o + ch] = v
+                argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
               }
             }
           }
@@ -68,23 +75,16 @@ public enum Pooling {
   /// The mean of each window (over its in-image elements).
   public static func averageForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, output out: UnsafeMutablePointer<Float>) {
     let c = g.channels
-    for n in 0..<g.batch {
-      for oh in 0..<g.outHeight {
-        let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
-        for ow in 0..<g.outWidth {
-          let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
-          let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
-          for ch in 0..<c { out[o + ch] = 0 }
-          for ih in h0..<h1 {
-            for iw in w0..<w1 {
-              let i = ((n * g.height + ih) * g.width + iw) * c
-              for ch in 0..<c { out[o + ch] += x[i + ch] }
-            }
-          }
-          let scale = 1 / Float(max(1, (h1 - h0) * (w1 - w0)))
-          for ch in 0..<c { out[o + ch] *= scale }
+    forEachWindow(g, images: 0..<g.batch) { n, o, rows, columns in
+      for ch in 0..<c { out[o + ch] = 0 }
+      for ih in rows {
+        for iw in columns {
+          let i = ((n * g.height + ih) * g.width + iw) * c
+          for ch in 0..<c { out[o + ch] += x[i + ch] }
         }
       }
+      let scale = 1 / Float(max(1, rows.count * columns.count))
+      for ch in 0..<c { out[o + ch] *= scale }
     }
   }
 
@@ -92,28 +92,37 @@ public enum Pooling {
   public static func averageBackward(_ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>) {
     let c = g.channels
     dx.initialize(repeating: 0, count: g.inputCount)
-    for n in 0..<g.batch {
-      for oh in 0..<g.outHeight {
-        let (h0, h1) = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
-        for ow in 0..<g.outWidth {
-          let (w0, w1) = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
-          let o = ((n * g.outHeight + oh) * g.outWidth + ow) * c
-          let scale = 1 / Float(max(1, (h1 - h0) * (w1 - w0)))
-          for ih in h0..<h1 {
-            for iw in w0..<w1 {
-              let i = ((n * g.height + ih) * g.width + iw) * c
-              for ch in 0..<c { dx[i + ch] += dy[o + ch] * scale }
-            }
-          }
+    forEachWindow(g, images: 0..<g.batch) { n, o, rows, columns in
+      let scale = 1 / Float(max(1, rows.count * columns.count))
+      for ih in rows {
+        for iw in columns {
+          let i = ((n * g.height + ih) * g.width + iw) * c
+          for ch in 0..<c { dx[i + ch] += dy[o + ch] * scale }
         }
       }
     }
   }
 
-  /// The input rows (or columns) [start, end) of output position `o`, clipped to the image.
+  /// Calls `body(n, outputOffset, rows, columns)` for every output position of `images`, in
+  /// output order: the offset of its first channel and its window clipped to the image.
   @inline(__always)
-  static func window(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ extent: Int) -> (Int, Int) {
+  static func forEachWindow(_ g: ConvGeometry, images: Range<Int>, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void) {
+    for n in images {
+      for oh in 0..<g.outHeight {
+        let rows = window(oh, g.strideH, g.padTop, g.kernelHeight, g.height)
+        for ow in 0..<g.outWidth {
+          let columns = window(ow, g.strideW, g.padLeft, g.kernelWidth, g.width)
+          body(n, ((n * g.outHeight + oh) * g.outWidth + ow) * g.channels, rows, columns)
+        }
+      }
+    }
+  }
+
+  /// The input rows (or columns) of output position `o`, clipped to the image.
+  @inline(__always)
+  static func window(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ extent: Int) -> Range<Int> {
     let start = o * stride - pad
-    return (max(0, start), min(extent, start + size))
+    let lower = max(0, start)
+    return lower..<max(lower, min(extent, start + size))
   }
 }

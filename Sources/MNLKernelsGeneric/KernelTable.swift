@@ -71,6 +71,13 @@ public final class KernelTable: Sendable {
   /// (logits, labels, rows, classes, loss, gradient)
   public let sparseCrossEntropy:
     @Sendable (Src, UnsafePointer<Int>, Int, Int, Dst, Dst?) -> Void
+  /// One image of a direct convolution (DirectConvolution).
+  public let convolveImage: @Sendable (DirectConvolutionImage) -> Void
+  /// (w [patch, outChannels], patch, outChannels, dst): the filter in DirectConvolution's
+  /// panels of `gemmColumns` columns.
+  public let packConvolutionFilter: @Sendable (Src, Int, Int, Dst) -> Void
+  /// One image's share of a filter gradient, added into (DirectConvolution.filterGradient).
+  public let convolutionFilterGradient: @Sendable (DirectFilterGradientImage) -> Void
 
   @inlinable @inline(__always)
   public init<T: KernelTarget>(isa: KernelISA, target: T.Type) {
@@ -104,5 +111,8 @@ public final class KernelTable: Sendable {
     sparseCrossEntropy = {
       S.sparseCrossEntropy($0, labels: $1, rows: $2, classes: $3, loss: $4, gradient: $5)
     }
+    convolveImage = { DirectConvolution<T>.image($0) }
+    packConvolutionFilter = { DirectConvolution<T>.packFilter($0, patch: $1, outChannels: $2, into: $3) }
+    convolutionFilterGradient = { DirectConvolution<T>.filterGradient($0) }
   }
 }

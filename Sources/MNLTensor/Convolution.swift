@@ -110,12 +110,9 @@ public func conv2d(
 public func conv2dBackpropInput(_ dy: Tensor, _ w: Tensor, geometry g: ConvGeometry) throws -> Tensor {
   guard dy.shape == g.outputShape else { throw TensorError.shapeMismatch("conv2d's input gradient", dy.shape, g.outputShape, infix: "vs output") }
   let (dy, w) = (dy.convertedToFloat32(), w.convertedToFloat32())
-  var dx = Tensor(uninitializedShape: g.inputShape)
-  dx.withUnsafeMutableBufferPointer { d in
-    guard let base = d.baseAddress else { return }
-    Convolution.backwardInput(g, outputGradient: dy.storage.pointer, filter: w.storage.pointer, inputGradient: base)
+  return filled(g.inputShape) {
+    Convolution.backwardInput(g, outputGradient: dy.storage.pointer, filter: w.storage.pointer, inputGradient: $0)
   }
-  return dx
 }
 
 /// The gradient of conv2d's filter from its input x and output gradient dy
@@ -123,12 +120,9 @@ public func conv2dBackpropInput(_ dy: Tensor, _ w: Tensor, geometry g: ConvGeome
 public func conv2dBackpropFilter(_ x: Tensor, _ dy: Tensor, geometry g: ConvGeometry) throws -> Tensor {
   guard dy.shape == g.outputShape else { throw TensorError.shapeMismatch("conv2d's filter gradient", dy.shape, g.outputShape, infix: "vs output") }
   let (x, dy) = (x.convertedToFloat32(), dy.convertedToFloat32())
-  var dw = Tensor(uninitializedShape: g.filterShape)
-  dw.withUnsafeMutableBufferPointer { d in
-    guard let base = d.baseAddress else { return }
-    Convolution.backwardFilter(g, input: x.storage.pointer, outputGradient: dy.storage.pointer, filterGradient: base)
+  return filled(g.filterShape) {
+    Convolution.backwardFilter(g, input: x.storage.pointer, outputGradient: dy.storage.pointer, filterGradient: $0)
   }
-  return dw
 }
 
 /// Max pooling: the output and, per output element, the flat input index of its max (int32).
@@ -176,22 +170,19 @@ public func gatherPooled(_ x: Tensor, indices: Tensor) throws -> Tensor {
 /// Average pooling (padding excluded from each mean, as TensorFlow's avg_pool).
 public func avgPool(_ x: Tensor, geometry g: ConvGeometry) throws -> Tensor {
   let x = x.convertedToFloat32()
-  var out = Tensor(uninitializedShape: g.outputShape)
-  out.withUnsafeMutableBufferPointer { o in
-    guard let base = o.baseAddress else { return }
-    Pooling.averageForward(g, input: x.storage.pointer, output: base)
-  }
-  return out
+  return filled(g.outputShape) { Pooling.averageForward(g, input: x.storage.pointer, output: $0) }
 }
 
 /// The adjoint of avgPool: the input gradient from the output gradient.
 public func avgPoolBackward(_ dy: Tensor, geometry g: ConvGeometry) throws -> Tensor {
   guard dy.shape == g.outputShape else { throw TensorError.shapeMismatch("avg_pool's gradient", dy.shape, g.outputShape, infix: "vs output") }
   let dy = dy.convertedToFloat32()
-  var dx = Tensor(uninitializedShape: g.inputShape)
-  dx.withUnsafeMutableBufferPointer { d in
-    guard let base = d.baseAddress else { return }
-    Pooling.averageBackward(g, outputGradient: dy.storage.pointer, inputGradient: base)
-  }
-  return dx
+  return filled(g.inputShape) { Pooling.averageBackward(g, outputGradient: dy.storage.pointer, inputGradient: $0) }
+}
+
+/// A float32 tensor of `shape` whose every element `fill` writes (nothing to do when empty).
+private func filled(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+  var out = Tensor(uninitializedShape: shape)
+  out.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fill(base) } }
+  return out
 }

@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mnl-bench",
     abstract: "Benchmarks for mnl (run with -c release).",
-    subcommands: [KernelsBench.self, LoopBench.self, TrainBench.self, ConvBench.self, DataParallelBench.self])
+    subcommands: [KernelsBench.self, LoopBench.self, TrainBench.self, ConvBench.self, CNNBench.self, DataParallelBench.self])
 }
 
 /// What every benchmark does first: the same allocator tuning as `mnl`, a clear stop on a bad

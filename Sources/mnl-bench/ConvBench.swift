@@ -4,17 +4,19 @@ import MNLKernels
 import MNLTensor
 
 /// `mnl-bench conv`: GFLOP/s of the two convolution layers of TensorFlow's "Deep MNIST for
-/// Experts" network at batch 50 (forward, input gradient, filter gradient), beside NumPy's
-/// im2col (sliding_window_view) + matmul on the same shapes in the same run.
+/// Experts" network at batch 50 (forward, input gradient, filter gradient), beside TensorFlow's
+/// CPU kernels (scripts/bench/conv_tf.py, when the tensorflow-cpu wheel is installed) and NumPy's
+/// im2col (sliding_window_view) + matmul on the same shapes, measured in the same run.
 struct ConvBench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "conv", abstract: "Convolution layers of the MNIST CNN: mnl vs NumPy im2col+matmul.")
+    commandName: "conv", abstract: "Convolution layers of the MNIST CNN: mnl vs TensorFlow and NumPy im2col+matmul.")
 
   @Option(help: "Batch size.") var batch = 50
   @Option(help: "Best of this many timed repeats.") var repeats = 7
   @Flag(help: "Skip the NumPy comparison.") var noNumpy = false
+  @Flag(help: "Skip the TensorFlow comparison.") var noTensorflow = false
 
-  struct Layer: Codable {
+  struct Layer {
     var name: String
     var input: [Int]
     var filter: [Int]
@@ -26,9 +28,11 @@ struct ConvBench: ParsableCommand {
       Layer(name: "conv1 5x5x1x32 on 28x28", input: [batch, 28, 28, 1], filter: [5, 5, 1, 32]),
       Layer(name: "conv2 5x5x32x64 on 14x14", input: [batch, 14, 14, 32], filter: [5, 5, 32, 64]),
     ]
+    let load = loadAverage()
+    let (tensorflow, tensorflowNote) = noTensorflow ? (nil, "TensorFlow: skipped") : tensorflowGFLOPs(layers)
     let numpy = noNumpy ? nil : numpyGFLOPs(layers)
     print("threads: \(Parallelism.threads); GFLOP/s = 2·multiply-adds / best time; SAME padding, stride 1")
-    print("layer                       pass            mnl   NumPy im2col+matmul")
+    print("layer                       pass            mnl      TF  mnl/TF   NumPy im2col+matmul")
     for (index, layer) in layers.enumerated() {
       let g = try convGeometry(input: layer.input, filter: layer.filter, stride: (1, 1), padding: .same)
       var seed: UInt64 = 1
@@ -48,15 +52,37 @@ struct ConvBench: ParsableCommand {
       for (p, (pass, body)) in passes.enumerated() {
         let seconds = try best(body)
         let gflops = 2 * Double(g.multiplyAdds) / seconds / 1e9
+        let tf = tensorflow?[index][p]
+        let tfColumn = tf.map { String(format: "%8.1f%8.2f", $0, gflops / $0) } ?? "       -       -"
         let other = numpy.map { String(format: "%8.1f", $0[index][p]) } ?? "       -"
         print(
           layer.name.padding(toLength: 28, withPad: " ", startingAt: 0)
             + pass.padding(toLength: 12, withPad: " ", startingAt: 0)
-            + String(format: "%8.1f", gflops) + "   " + other)
+            + String(format: "%8.1f", gflops) + tfColumn + "   " + other)
       }
     }
     if numpy == nil { print(noNumpy ? "NumPy: skipped" : "NumPy: not available") }
-    print("TensorFlow: not measured (the tensorflow-cpu wheel is not installed here)")
+    if let tensorflowNote { print(tensorflowNote) }
+    print("load average before the run: \(load); after: \(loadAverage())")
+  }
+
+  /// TensorFlow's GFLOP/s per layer and pass, or nil and the reason it is missing.
+  private func tensorflowGFLOPs(_ layers: [Layer]) -> ([[Double]]?, String?) {
+    let spec = "{\"layers\": \(layerJSON(layers)), \"repeats\": \(repeats), \"threads\": \(Parallelism.threads)}"
+    guard let child = PythonChild.run([repositoryRoot() + "/scripts/bench/conv_tf.py", spec]) else {
+      return (nil, "TensorFlow: python3 not available")
+    }
+    if child.status == PythonChild.notInstalled {
+      return (nil, "TensorFlow: not installed (pip install tensorflow-cpu to compare)")
+    }
+    guard child.status == 0, let values = try? JSONDecoder().decode([[Double]].self, from: Data(child.lastLine.utf8)) else {
+      return (nil, "TensorFlow: comparison failed (exit status \(child.status))")
+    }
+    return (values, "TensorFlow \(Parallelism.threads) intra-op threads (tf.function, oneDNN), measured before mnl in the same run")
+  }
+
+  private func layerJSON(_ layers: [Layer]) -> String {
+    "[" + layers.map { "{\"input\": \($0.input), \"filter\": \($0.filter)}" }.joined(separator: ", ") + "]"
   }
 
   private func best(_ body: () throws -> Tensor) throws -> Double {
@@ -117,35 +143,11 @@ struct ConvBench: ParsableCommand {
           results.append([flops / best(p, spec["repeats"]) / 1e9 for p in (forward, input_grad, filter_grad)])
       print(json.dumps(results))
       """
-    guard let data = try? JSONEncoder().encode(["layers": layers.map { AnyCodableLayer($0) }]),
-      var json = String(data: data, encoding: .utf8)
+    let spec = "{\"layers\": \(layerJSON(layers)), \"repeats\": \(repeats)}"
+    let threads = String(Parallelism.threads)
+    guard let child = PythonChild.run(["-c", script, spec], environment: ["OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads]),
+      child.status == 0
     else { return nil }
-    json = String(json.dropLast()) + ", \"repeats\": \(repeats)}"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, json]
-    var environment = ProcessInfo.processInfo.environment
-    environment["OPENBLAS_NUM_THREADS"] = String(Parallelism.threads)
-    environment["OMP_NUM_THREADS"] = String(Parallelism.threads)
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-      let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last
-    else { return nil }
-    return try? JSONDecoder().decode([[Double]].self, from: Data(line.utf8))
-  }
-
-  private struct AnyCodableLayer: Encodable {
-    let input: [Int]
-    let filter: [Int]
-    init(_ layer: Layer) {
-      input = layer.input
-      filter = layer.filter
-    }
+    return try? JSONDecoder().decode([[Double]].self, from: Data(child.lastLine.utf8))
   }
 }
