@@ -18,19 +18,29 @@ public enum GEMMNarrow<T: KernelTarget> {
   }
 
   @inlinable
-  public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
-    // op(B)'s columns as contiguous rows of length k.
+  public static func run<R: OperandRounding>(
+    _ op: GEMMOperands, workspace: GEMMWorkspace, rounding _: R.Type = NoRounding.self
+  ) {
+    // op(B)'s columns as contiguous rows of length k: B itself when transposed (fp32), else a
+    // packed copy (rounded to bf16 here once, so the tiles only round A).
     let columnsOfB: UnsafePointer<Float>
     let stride: Int
-    if op.transB {
+    if op.transB && R.self == NoRounding.self {
       columnsOfB = op.b
       stride = op.ldb
     } else {
       workspace.reserve(a: 0, b: op.n * op.k)
       let packed = workspace.packedB
-      for p in 0..<op.k {
-        let src = op.b + p * op.ldb
-        for j in 0..<op.n { packed[j * op.k + p] = src[j] }
+      if op.transB {
+        for j in 0..<op.n {
+          let src = op.b + j * op.ldb
+          for p in 0..<op.k { packed[j * op.k + p] = R.round(src[p]) }
+        }
+      } else {
+        for p in 0..<op.k {
+          let src = op.b + p * op.ldb
+          for j in 0..<op.n { packed[j * op.k + p] = R.round(src[j]) }
+        }
       }
       columnsOfB = UnsafePointer(packed)
       stride = op.k
@@ -40,7 +50,7 @@ public enum GEMMNarrow<T: KernelTarget> {
       if i0 % 64 == 0 && Interrupt.isRequested { return }
       var j0 = 0
       while j0 < op.n {
-        tile(op, row: i0, column: j0, columnsOfB: columnsOfB, stride: stride)
+        tile(op, row: i0, column: j0, columnsOfB: columnsOfB, stride: stride, rounding: R.self)
         j0 += columnsPerTile
       }
       i0 += rowsPerTile
@@ -50,8 +60,9 @@ public enum GEMMNarrow<T: KernelTarget> {
   /// One 2×5 tile of C at (row, column). Rows or columns past the edge alias the tile's
   /// first one: their sums are computed and dropped, which keeps the loop branch-free.
   @inlinable @inline(__always)
-  static func tile(
-    _ op: GEMMOperands, row: Int, column: Int, columnsOfB: UnsafePointer<Float>, stride: Int
+  static func tile<R: OperandRounding>(
+    _ op: GEMMOperands, row: Int, column: Int, columnsOfB: UnsafePointer<Float>, stride: Int,
+    rounding _: R.Type
   ) {
     let rows = min(rowsPerTile, op.m - row)
     let columns = min(columnsPerTile, op.n - column)
@@ -75,8 +86,8 @@ public enum GEMMNarrow<T: KernelTarget> {
     let vectorEnd = op.k - op.k % V.lanes
     var p = 0
     while p < vectorEnd {
-      let x0 = load(a0 + p)
-      let x1 = load(a1 + p)
+      let x0 = R.round(load(a0 + p))
+      let x1 = R.round(load(a1 + p))
       var y = load(b0 + p)
       s00 = T.madd(s00, x0, y)
       s10 = T.madd(s10, x1, y)
@@ -102,7 +113,7 @@ public enum GEMMNarrow<T: KernelTarget> {
     ) {
       guard r < rows, j < columns else { return }
       var dot = sums.sum()
-      for q in vectorEnd..<op.k { dot = T.madd(dot, aRow[q], bColumn[q]) }
+      for q in vectorEnd..<op.k { dot = T.madd(dot, R.round(aRow[q]), bColumn[q]) }
       let c = op.c + (row + r) * op.ldc + column + j
       var v = op.alpha * dot
       if op.beta != 0 { v += op.beta * c.pointee }
