@@ -18,10 +18,10 @@ public enum GEMMPackingBF16<T: KernelTarget> {
 
   /// Lane-wise `pair` of two vectors (the pair word in the lane's bits).
   @inlinable @inline(__always)
-  static func pairWords(_ even: V, _ odd: V) -> V.Bits {
-    let e = unsafeBitCast(BFloat16.rounded(even), to: V.Bits.self)
-    let o = unsafeBitCast(BFloat16.rounded(odd), to: V.Bits.self)
-    return (o & V.Bits(repeating: -65536)) | ((e &>> 16) & V.Bits(repeating: 0xFFFF))
+  static func pairWords<W: KernelVector>(_ even: W, _ odd: W) -> W.Bits {
+    let e = unsafeBitCast(BFloat16.rounded(even), to: W.Bits.self)
+    let o = unsafeBitCast(BFloat16.rounded(odd), to: W.Bits.self)
+    return (o & W.Bits(repeating: -65536)) | ((e &>> 16) & W.Bits(repeating: 0xFFFF))
   }
 
   /// op(A)[rows, depth] into panels of MR rows: panel word (q·MR + r) pairs op(A)[i0 + r, 2q]
@@ -33,7 +33,6 @@ public enum GEMMPackingBF16<T: KernelTarget> {
   ) {
     let kc = depth.count
     let pairs = (kc + 1) / 2
-    let even = kc - kc % 2
     var panel = dst
     var i0 = rows.lowerBound
     while i0 < rows.upperBound {
@@ -44,7 +43,15 @@ public enum GEMMPackingBF16<T: KernelTarget> {
         for q in 0..<pairs {
           let rowEven = src + 2 * q * op.lda
           let out = panel + q * mr
-          if 2 * q + 1 < kc {
+          if 2 * q + 1 < kc && height == mr {
+            // MR = 12 words: three 4-lane vectors of pairs.
+            let rowOdd = rowEven + op.lda
+            let words = UnsafeMutableRawPointer(out)
+            for g in 0..<3 {
+              let w = pairWords(SIMD4<Float>.load(rowEven + 4 * g), SIMD4<Float>.load(rowOdd + 4 * g))
+              words.storeBytes(of: w, toByteOffset: 16 * g, as: SIMD4<Int32>.self)
+            }
+          } else if 2 * q + 1 < kc {
             let rowOdd = rowEven + op.lda
             for r in 0..<height { out[r] = pair(rowEven[r], rowOdd[r]) }
           } else {
@@ -53,15 +60,31 @@ public enum GEMMPackingBF16<T: KernelTarget> {
           for r in height..<mr { out[r] = 0 }
         }
       } else {
-        // op(A)[i, p] = a[i·lda + p]: a row's pairs are adjacent floats.
-        for r in 0..<height {
-          let src = op.a + (i0 + r) * op.lda + depth.lowerBound
-          var p = 0
-          while p < even {
-            panel[(p / 2) * mr + r] = pair(src[p], src[p + 1])
-            p += 2
+        // op(A)[i, p] = a[i·lda + p]: a row's pairs are adjacent floats. Each row is rounded a
+        // vector at a time into `row`; a pair word is then the high halves of two floats.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * pairs) { buffer in
+          let row = buffer.baseAddress!
+          row[2 * pairs - 1] = 0  // the lone last k's zero partner
+          for r in 0..<height {
+            let src = op.a + (i0 + r) * op.lda + depth.lowerBound
+            var p = 0
+            while p + V.lanes <= kc {
+              BFloat16.rounded(V.load(src + p)).store(row + p)
+              p += V.lanes
+            }
+            while p < kc {
+              row[p] = BFloat16.rounded(src[p])
+              p += 1
+            }
+            let floats = UnsafeRawPointer(row)
+            for q in 0..<pairs {
+              // Little-endian: the even k's float in the low 32 bits, the odd k's above.
+              let two = floats.loadUnaligned(fromByteOffset: 8 * q, as: UInt64.self)
+              panel[q * mr + r] =
+                UInt32(truncatingIfNeeded: (two >> 16) & 0xFFFF)
+                | UInt32(truncatingIfNeeded: (two >> 32) & 0xFFFF_0000)
+            }
           }
-          if even < kc { panel[(even / 2) * mr + r] = pair(src[even], 0) }
         }
         for r in height..<mr {
           for q in 0..<pairs { panel[q * mr + r] = 0 }
