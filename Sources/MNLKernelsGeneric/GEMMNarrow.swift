@@ -22,14 +22,17 @@ public enum GEMMNarrow<T: KernelTarget> {
     _ op: GEMMOperands, workspace: GEMMWorkspace, rounding _: R.Type = NoRounding.self
   ) {
     // op(B)'s columns as contiguous rows of length k: B itself when transposed (fp32), else a
-    // packed copy (rounded to bf16 here once, so the tiles only round A).
+    // packed copy (rounded to bf16 here once). In bf16, each band of 2 rows of A is rounded
+    // once into packedA and shared by all the band's tiles.
+    let roundsA = R.self != NoRounding.self
+    let packsB = !(op.transB && R.self == NoRounding.self)
+    workspace.reserve(a: roundsA ? 2 * op.k : 0, b: packsB ? op.n * op.k : 0)
     let columnsOfB: UnsafePointer<Float>
     let stride: Int
-    if op.transB && R.self == NoRounding.self {
+    if !packsB {
       columnsOfB = op.b
       stride = op.ldb
     } else {
-      workspace.reserve(a: 0, b: op.n * op.k)
       let packed = workspace.packedB
       if op.transB {
         for j in 0..<op.n {
@@ -45,29 +48,56 @@ public enum GEMMNarrow<T: KernelTarget> {
       columnsOfB = UnsafePointer(packed)
       stride = op.k
     }
+    let band = workspace.packedA
     var i0 = 0
     while i0 < op.m {
       if i0 % 64 == 0 && Interrupt.isRequested { return }
+      var a = op.a + i0 * op.lda
+      var lda = op.lda
+      if roundsA {
+        for r in 0..<min(rowsPerTile, op.m - i0) {
+          roundRow(a + r * op.lda, into: band + r * op.k, count: op.k)
+        }
+        a = UnsafePointer(band)
+        lda = op.k
+      }
       var j0 = 0
       while j0 < op.n {
-        tile(op, row: i0, column: j0, columnsOfB: columnsOfB, stride: stride, rounding: R.self)
+        tile(op, row: i0, column: j0, a: a, lda: lda, columnsOfB: columnsOfB, stride: stride)
         j0 += columnsPerTile
       }
       i0 += rowsPerTile
     }
   }
 
+  /// `count` floats rounded to bfloat16.
+  @inlinable @inline(__always)
+  static func roundRow(
+    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    var j = 0
+    while j + V.lanes <= count {
+      BFloat16.rounded(V.load(src + j)).store(dst + j)
+      j += V.lanes
+    }
+    while j < count {
+      dst[j] = BFloat16.rounded(src[j])
+      j += 1
+    }
+  }
+
   /// One 2×5 tile of C at (row, column). Rows or columns past the edge alias the tile's
   /// first one: their sums are computed and dropped, which keeps the loop branch-free.
   @inlinable @inline(__always)
-  static func tile<R: OperandRounding>(
-    _ op: GEMMOperands, row: Int, column: Int, columnsOfB: UnsafePointer<Float>, stride: Int,
-    rounding _: R.Type
+  /// `a` points at row `row` of op(A) (or its rounded copy), rows `lda` apart.
+  static func tile(
+    _ op: GEMMOperands, row: Int, column: Int, a: UnsafePointer<Float>, lda: Int,
+    columnsOfB: UnsafePointer<Float>, stride: Int
   ) {
     let rows = min(rowsPerTile, op.m - row)
     let columns = min(columnsPerTile, op.n - column)
-    let a0 = op.a + row * op.lda
-    let a1 = rows > 1 ? a0 + op.lda : a0
+    let a0 = a
+    let a1 = rows > 1 ? a0 + lda : a0
     let b0 = columnsOfB + column * stride
     let b1 = columns > 1 ? b0 + stride : b0
     let b2 = columns > 2 ? b0 + 2 * stride : b0
@@ -86,8 +116,8 @@ public enum GEMMNarrow<T: KernelTarget> {
     let vectorEnd = op.k - op.k % V.lanes
     var p = 0
     while p < vectorEnd {
-      let x0 = R.round(load(a0 + p))
-      let x1 = R.round(load(a1 + p))
+      let x0 = load(a0 + p)
+      let x1 = load(a1 + p)
       var y = load(b0 + p)
       s00 = T.madd(s00, x0, y)
       s10 = T.madd(s10, x1, y)
@@ -113,7 +143,7 @@ public enum GEMMNarrow<T: KernelTarget> {
     ) {
       guard r < rows, j < columns else { return }
       var dot = sums.sum()
-      for q in vectorEnd..<op.k { dot = T.madd(dot, R.round(aRow[q]), bColumn[q]) }
+      for q in vectorEnd..<op.k { dot = T.madd(dot, aRow[q], bColumn[q]) }
       let c = op.c + (row + r) * op.ldc + column + j
       var v = op.alpha * dot
       if op.beta != 0 { v += op.beta * c.pointee }
