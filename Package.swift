@@ -29,8 +29,13 @@ func kernelFlags(targetCPU: String? = nil) -> [SwiftSetting] {
       swiftSettings: kernelFlags(targetCPU: "haswell")),
     // AVX-512 F/CD/BW/DQ/VL: SIMD16<Float> is one zmm register, 32 of them.
     .target(
-      name: "MNLKernelsAVX512", dependencies: ["MNLKernelsGeneric"],
+      name: "MNLKernelsAVX512", dependencies: ["MNLKernelsGeneric", "CBF16Kernels"],
       swiftSettings: kernelFlags(targetCPU: "skylake-avx512")),
+    // The AVX512_BF16 micro-kernel (vdpbf16ps has no Swift spelling): the only code built with
+    // these flags, called only after the runtime check (MNLKernels/BF16Dispatch.swift).
+    .target(
+      name: "CBF16Kernels",
+      cSettings: [.unsafeFlags(["-O3", "-mavx512f", "-mavx512vl", "-mavx512bf16"])]),
   ]
   let isaKernelNames: [Target.Dependency] = ["MNLKernelsAVX2", "MNLKernelsAVX512"]
 #else

@@ -9,6 +9,32 @@ enum CPUFeatures {
   /// The instruction sets this process can run, lowest first (always starts with baseline).
   static let supported: [KernelISA] = detect()
 
+  /// AVX512_BF16 (`vdpbf16ps`, cpuid leaf 7 subleaf 1 eax bit 5) usable: the AVX-512 kernels
+  /// are (so the OS saves zmm state) and the CPU has the instruction.
+  static let hasAVX512BF16: Bool = {
+    #if arch(x86_64)
+      guard supported.contains(.avx512) else { return false }
+      var regs: [UInt32] = [0, 0, 0, 0]
+      guard mnl_cpuid(7, 0, &regs) != 0, regs[0] >= 1 else { return false }
+      _ = mnl_cpuid(7, 1, &regs)
+      return regs[0] & (1 << 5) != 0
+    #else
+      return false
+    #endif
+  }()
+
+  /// AMX-BF16 and AMX-TILE in cpuid (leaf 7 edx bits 22, 24) — reported, not used (no AMX path).
+  static let hasAMXBF16: Bool = {
+    #if arch(x86_64)
+      var regs: [UInt32] = [0, 0, 0, 0]
+      guard mnl_cpuid(0, 0, &regs) != 0, regs[0] >= 7 else { return false }
+      _ = mnl_cpuid(7, 0, &regs)
+      return regs[3] & (1 << 22) != 0 && regs[3] & (1 << 24) != 0
+    #else
+      return false
+    #endif
+  }()
+
   private static func detect() -> [KernelISA] {
     #if arch(x86_64)
       var isas: [KernelISA] = [.baseline]

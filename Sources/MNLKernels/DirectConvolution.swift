@@ -10,7 +10,10 @@ extension Convolution {
   static func prefersDirect(_ g: ConvGeometry, kernels: KernelTable) -> Bool {
     let nr = kernels.gemmColumns
     let panels = (g.outChannels + nr - 1) / nr * nr
-    return g.rows > 0 && g.outChannels > 0 && g.patch > 0 && g.outChannels * 5 >= panels * 4
+    // The direct kernels multiply in fp32; under matmul_precision("bf16") the im2col product
+    // (which rounds its operands) keeps conv2d's promise of bf16-rounded inputs.
+    return MatmulPrecision.current == .highest
+      && g.rows > 0 && g.outChannels > 0 && g.patch > 0 && g.outChannels * 5 >= panels * 4
   }
 
   /// out [rows, outChannels] = the convolution of x with w (+ bias, then ReLU), directly.
@@ -90,7 +93,8 @@ extension Convolution {
 
   /// Whether the direct filter-gradient kernel applies: its dy rows are loaded 2 vectors at a time.
   static func prefersDirectFilterGradient(_ g: ConvGeometry, kernels: KernelTable) -> Bool {
-    g.rows > 0 && g.patch > 0 && g.outChannels > 0 && g.outChannels % kernels.gemmColumns == 0
+    MatmulPrecision.current == .highest
+      && g.rows > 0 && g.patch > 0 && g.outChannels > 0 && g.outChannels % kernels.gemmColumns == 0
   }
 
   /// dw [patch, outChannels] = im2col(x)ᵀ · dy, directly: threads take whole images, each

@@ -38,12 +38,16 @@ public enum GEMM {
   /// `transB`). Invalid sizes (negative, or a leading dimension shorter than its row) return
   /// without touching memory. With beta = 0, C is not read. If `Interrupt.isRequested`
   /// becomes true the call returns early and C holds a partial result.
+  ///
+  /// `precision: .bf16` rounds every element of A and B to bfloat16 and sums in fp32
+  /// (MatmulPrecision); `bf16Path` picks its kernel (default: the best for `kernels`).
   public static func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
     bias: UnsafePointer<Float>? = nil, relu: Bool = false, threads: Int = 0,
-    kernels: KernelTable = .active
+    kernels: KernelTable = .active, precision: MatmulPrecision = .current,
+    bf16Path: BF16Path? = nil
   ) {
     guard m >= 0, n >= 0, k >= 0,
       lda >= (transA ? m : k), ldb >= (transB ? k : n), ldc >= n
@@ -54,21 +58,32 @@ public enum GEMM {
       a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu,
       narrow: kernels.gemmIsNarrow(transA, n, k),
       sparse: GEMMSparsity.worthSkippingZeros(
-        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, kernels: kernels))
+        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, kernels: kernels),
+      roundsToBF16: precision == .bf16)
     if k == 0 || alpha == 0 {
       GEMMEpilogue.apply(op)
       return
     }
-    let (workers, slabs) = GEMMThreading.plan(op, threads: threads, columnGranule: kernels.gemmColumns)
+    // A dedicated bf16 kernel takes the blocked products; narrow and sparse ones round in the
+    // table's own kernels (the portable path).
+    var gemm = kernels.gemm
+    var columnGranule = kernels.gemmColumns
+    if precision == .bf16, !op.narrow, !op.sparse,
+      let dedicated = BF16Dispatch.gemm(for: bf16Path ?? BF16Dispatch.best(for: kernels.isa))
+    {
+      gemm = dedicated
+      columnGranule = GEMMPackingBF16<BaselineTarget>.nr
+    }
+    let (workers, slabs) = GEMMThreading.plan(op, threads: threads, columnGranule: columnGranule)
     if workers == 1 {
       let workspace = GEMMWorkspacePool.take()
-      for slab in slabs { kernels.gemm(slab, workspace) }
+      for slab in slabs { gemm(slab, workspace) }
       GEMMWorkspacePool.giveBack(workspace)
       return
     }
     WorkerPool.shared.run(parts: slabs.count) { index in
       let workspace = GEMMWorkspacePool.take()
-      kernels.gemm(slabs[index], workspace)
+      gemm(slabs[index], workspace)
       GEMMWorkspacePool.giveBack(workspace)
     }
   }

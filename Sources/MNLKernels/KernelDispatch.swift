@@ -56,10 +56,11 @@ public enum KernelDispatch {
     return nil
   }
 
-  /// "avx512, 2 threads" — for `mnl --version` and benchmark headers.
+  /// "avx512 kernels (…), 2 threads, bf16 matmul path avx512_bf16" — for `mnl --version`
+  /// and benchmark headers.
   public static var summary: String {
     "\(active.isa.rawValue) kernels (CPU supports \(supported.map(\.rawValue).joined(separator: ", "))), "
-      + "\(Parallelism.threads) thread\(Parallelism.threads == 1 ? "" : "s")"
+      + "\(Parallelism.threads) thread\(Parallelism.threads == 1 ? "" : "s"), \(BF16Dispatch.summary)"
   }
 
   static func select(requested: String?) -> Result<KernelISA, KernelConfigurationError> {

@@ -12,6 +12,8 @@ public enum GEMMBlocking {
   public static let nc = 2048
   /// The widest micro-tile any target uses (AVX-512: 2 × 16 lanes); sizes the scratch tile.
   public static let widestNR = 32
+  /// The tallest micro-tile any kernel uses (the bf16 pair kernels: 12 rows).
+  public static let widestMR = 12
 
   /// Micro-tile columns for a target: two of its vectors.
   @inlinable @inline(__always)

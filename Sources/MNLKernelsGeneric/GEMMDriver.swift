@@ -5,14 +5,27 @@ import MNLInterrupt
 public enum GEMMDriver<T: KernelTarget> {
   /// Computes `op` (k ≥ 1, m, n ≥ 1) with the packing buffers of `workspace`.
   /// Stops between macro blocks when `Interrupt.isRequested`, leaving C partly updated.
+  /// With `op.roundsToBF16`, every path rounds A and B to bfloat16 as it reads them (the
+  /// portable bf16 path: the exact product of the rounded inputs, summed in fp32).
   @inlinable
   public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
+    if op.roundsToBF16 {
+      run(op, workspace: workspace, rounding: RoundingToBFloat16.self)
+    } else {
+      run(op, workspace: workspace, rounding: NoRounding.self)
+    }
+  }
+
+  @inlinable
+  static func run<R: OperandRounding>(
+    _ op: GEMMOperands, workspace: GEMMWorkspace, rounding: R.Type
+  ) {
     if op.sparse {
-      GEMMSparse<T>.run(op, workspace: workspace)
+      GEMMSparse<T>.run(op, workspace: workspace, rounding: rounding)
       return
     }
     if op.narrow {
-      GEMMNarrow<T>.run(op, workspace: workspace)
+      GEMMNarrow<T>.run(op, workspace: workspace, rounding: rounding)
       return
     }
     let mr = GEMMBlocking.mr
@@ -37,12 +50,12 @@ public enum GEMMDriver<T: KernelTarget> {
           beta: pc == 0 ? op.beta : 1,
           bias: isLastDepth ? op.bias.map { $0 + columns.lowerBound } : nil,
           relu: isLastDepth && op.relu)
-        GEMMPacking<T>.packB(op, depth: depth, columns: columns, into: packedB)
+        GEMMPacking<T>.packB(op, depth: depth, columns: columns, into: packedB, rounding: rounding)
         var ic = 0
         while ic < op.m {
           if Interrupt.isRequested { return }
           let rows = ic..<min(ic + mcStep, op.m)
-          GEMMPacking<T>.packA(op, rows: rows, depth: depth, into: packedA)
+          GEMMPacking<T>.packA(op, rows: rows, depth: depth, into: packedA, rounding: rounding)
           macroKernel(
             op, rows: rows, columns: columns, kc: depth.count,
             packedA: packedA, packedB: packedB, store: store, scratch: workspace.scratch)

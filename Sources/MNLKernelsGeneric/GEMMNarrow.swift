@@ -18,45 +18,86 @@ public enum GEMMNarrow<T: KernelTarget> {
   }
 
   @inlinable
-  public static func run(_ op: GEMMOperands, workspace: GEMMWorkspace) {
-    // op(B)'s columns as contiguous rows of length k.
+  public static func run<R: OperandRounding>(
+    _ op: GEMMOperands, workspace: GEMMWorkspace, rounding _: R.Type = NoRounding.self
+  ) {
+    // op(B)'s columns as contiguous rows of length k: B itself when transposed (fp32), else a
+    // packed copy (rounded to bf16 here once). In bf16, each band of 2 rows of A is rounded
+    // once into packedA and shared by all the band's tiles.
+    let roundsA = R.self != NoRounding.self
+    let packsB = !(op.transB && R.self == NoRounding.self)
+    workspace.reserve(a: roundsA ? 2 * op.k : 0, b: packsB ? op.n * op.k : 0)
     let columnsOfB: UnsafePointer<Float>
     let stride: Int
-    if op.transB {
+    if !packsB {
       columnsOfB = op.b
       stride = op.ldb
     } else {
-      workspace.reserve(a: 0, b: op.n * op.k)
       let packed = workspace.packedB
-      for p in 0..<op.k {
-        let src = op.b + p * op.ldb
-        for j in 0..<op.n { packed[j * op.k + p] = src[j] }
+      if op.transB {
+        for j in 0..<op.n {
+          let src = op.b + j * op.ldb
+          for p in 0..<op.k { packed[j * op.k + p] = R.round(src[p]) }
+        }
+      } else {
+        for p in 0..<op.k {
+          let src = op.b + p * op.ldb
+          for j in 0..<op.n { packed[j * op.k + p] = R.round(src[j]) }
+        }
       }
       columnsOfB = UnsafePointer(packed)
       stride = op.k
     }
+    let band = workspace.packedA
     var i0 = 0
     while i0 < op.m {
       if i0 % 64 == 0 && Interrupt.isRequested { return }
+      var a = op.a + i0 * op.lda
+      var lda = op.lda
+      if roundsA {
+        for r in 0..<min(rowsPerTile, op.m - i0) {
+          roundRow(a + r * op.lda, into: band + r * op.k, count: op.k)
+        }
+        a = UnsafePointer(band)
+        lda = op.k
+      }
       var j0 = 0
       while j0 < op.n {
-        tile(op, row: i0, column: j0, columnsOfB: columnsOfB, stride: stride)
+        tile(op, row: i0, column: j0, a: a, lda: lda, columnsOfB: columnsOfB, stride: stride)
         j0 += columnsPerTile
       }
       i0 += rowsPerTile
     }
   }
 
+  /// `count` floats rounded to bfloat16.
+  @inlinable @inline(__always)
+  static func roundRow(
+    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    var j = 0
+    while j + V.lanes <= count {
+      BFloat16.rounded(V.load(src + j)).store(dst + j)
+      j += V.lanes
+    }
+    while j < count {
+      dst[j] = BFloat16.rounded(src[j])
+      j += 1
+    }
+  }
+
   /// One 2×5 tile of C at (row, column). Rows or columns past the edge alias the tile's
   /// first one: their sums are computed and dropped, which keeps the loop branch-free.
   @inlinable @inline(__always)
+  /// `a` points at row `row` of op(A) (or its rounded copy), rows `lda` apart.
   static func tile(
-    _ op: GEMMOperands, row: Int, column: Int, columnsOfB: UnsafePointer<Float>, stride: Int
+    _ op: GEMMOperands, row: Int, column: Int, a: UnsafePointer<Float>, lda: Int,
+    columnsOfB: UnsafePointer<Float>, stride: Int
   ) {
     let rows = min(rowsPerTile, op.m - row)
     let columns = min(columnsPerTile, op.n - column)
-    let a0 = op.a + row * op.lda
-    let a1 = rows > 1 ? a0 + op.lda : a0
+    let a0 = a
+    let a1 = rows > 1 ? a0 + lda : a0
     let b0 = columnsOfB + column * stride
     let b1 = columns > 1 ? b0 + stride : b0
     let b2 = columns > 2 ? b0 + 2 * stride : b0

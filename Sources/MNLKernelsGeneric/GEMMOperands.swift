@@ -23,13 +23,16 @@ public struct GEMMOperands: @unchecked Sendable {
   public var narrow: Bool
   /// Take the zero-skipping path (GEMMSparse): op(A) is mostly zeros. Decided once per product.
   public var sparse: Bool
+  /// "bf16" matmul precision: the kernels round every element of A and B to bfloat16 as they
+  /// read it (BFloat16Rounding) and accumulate in fp32; alpha, beta, bias and C stay fp32.
+  public var roundsToBF16: Bool
 
   @inlinable
   public init(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?, relu: Bool,
-    narrow: Bool, sparse: Bool = false
+    narrow: Bool, sparse: Bool = false, roundsToBF16: Bool = false
   ) {
     self.transA = transA
     self.transB = transB
@@ -48,6 +51,7 @@ public struct GEMMOperands: @unchecked Sendable {
     self.relu = relu
     self.narrow = narrow
     self.sparse = sparse
+    self.roundsToBF16 = roundsToBF16
   }
 
   /// The sub-problem that computes rows `rows` of C (A is cut, B is shared).

@@ -16,7 +16,7 @@ public final class GEMMWorkspace: @unchecked Sendable {
     capacityB = 0
     packedA = Self.allocate(0)
     packedB = Self.allocate(0)
-    scratch = Self.allocate(GEMMBlocking.mr * GEMMBlocking.widestNR)
+    scratch = Self.allocate(GEMMBlocking.widestMR * GEMMBlocking.widestNR)
   }
 
   deinit {

@@ -19,6 +19,12 @@ struct KernelsBench: ParsableCommand {
   @Flag(help: "Do not run NumPy.")
   var noNumpy = false
 
+  @Flag(help: "Do not measure bf16-precision products.")
+  var noBF16 = false
+
+  @Flag(help: "Do not run PyTorch's bf16 matmul (run only when `import torch` works).")
+  var noTorch = false
+
   @Flag(help: "Time mnl by the process's CPU time instead of the wall clock (A/B comparisons on a loaded machine; 2T figures then count both threads' time).")
   var cpuTime = false
 
@@ -86,6 +92,13 @@ struct KernelsBench: ParsableCommand {
     if shapes.contains(where: { $0.zeros > 0 }) { print(MNISTBatch.summary) }
     print("GFLOP/s, best of \(repeats) samples × \(rounds) rounds; 2T/1T = two-thread speed-up\n")
     printTable(shapes: shapes, mnl: mnl, numpy: numpy == nil ? nil : numpyBest, peak: peak)
+    if !noBF16 {
+      print()
+      BF16KernelsBench(
+        repeats: repeats, rounds: rounds, cpuTime: cpuTime, sampleSeconds: sampleSeconds,
+        runTorch: !noTorch
+      ).run(shapes: shapes, fp32: mnl)
+    }
   }
 
   private func printTable(
@@ -174,21 +187,29 @@ struct GEMMBenchOperands {
   }
 
   /// Best GFLOP/s over `repeats` samples; a sample repeats the call for at least ~10 ms.
+  /// `precision`/`bf16Path` as in `GEMM.sgemm` (bf16 figures count the same FLOPs).
   mutating func measure(
     threads: Int, repeats: Int, cpuTime: Bool = false, cold: Bool = false,
-    sampleSeconds: Double = 0.01
+    sampleSeconds: Double = 0.01, precision: MatmulPrecision = .highest, bf16Path: BF16Path? = nil
   ) -> Double {
-    let once = time(calls: 1, threads: threads, cpuTime: cpuTime, cold: cold)  // warm-up: caches, packing buffers
+    func sample(_ calls: Int) -> Double {
+      time(
+        calls: calls, threads: threads, cpuTime: cpuTime, cold: cold, precision: precision,
+        bf16Path: bf16Path)
+    }
+    let once = sample(1)  // warm-up: caches, packing buffers
     let calls = max(1, Int(sampleSeconds / max(once, 1e-7)))
     var best = Double.infinity
     for _ in 0..<repeats {
-      best = min(
-        best, time(calls: calls, threads: threads, cpuTime: cpuTime, cold: cold) / Double(calls))
+      best = min(best, sample(calls) / Double(calls))
     }
     return shape.flops / best / 1e9
   }
 
-  private mutating func time(calls: Int, threads: Int, cpuTime: Bool, cold: Bool) -> Double {
+  private mutating func time(
+    calls: Int, threads: Int, cpuTime: Bool, cold: Bool, precision: MatmulPrecision,
+    bf16Path: BF16Path?
+  ) -> Double {
     let s = shape
     let lda = s.transA ? s.m : s.k
     func now() -> UInt64 {
@@ -213,7 +234,8 @@ struct GEMMBenchOperands {
             }
             GEMM.sgemm(
               transA: s.transA, transB: false, m: s.m, n: s.n, k: s.k, a: ap, lda: lda,
-              b: bp, ldb: s.n, c: cp, ldc: s.n, threads: threads)
+              b: bp, ldb: s.n, c: cp, ldc: s.n, threads: threads, precision: precision,
+              bf16Path: bf16Path)
           }
           elapsed += now() - start
         }
@@ -391,12 +413,12 @@ struct NumPyRunner {
   }
 }
 
-private func fixed(_ value: Double, _ decimals: Int) -> String {
+func fixed(_ value: Double, _ decimals: Int) -> String {
   guard value.isFinite else { return "-" }
   return String(format: "%.\(decimals)f", value)
 }
 
-private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
   let gap = String(repeating: " ", count: max(0, width - text.count))
   return right ? gap + text : text + gap
 }

@@ -13,6 +13,7 @@ struct TrainBench: ParsableCommand {
   @Option(help: "Directory with the MNIST files.") var data = "data/mnist"
   @Option(help: "Validation pass every this many steps.") var every = 200
   @Flag(help: "Skip the NumPy comparison.") var noNumpy = false
+  @Option(help: "Matrix-product precision of the mnl run: highest (fp32) or bf16.") var precision = "highest"
 
   func run() throws {
     try BenchSetup.start()
@@ -26,7 +27,10 @@ struct TrainBench: ParsableCommand {
     let short = max(steps / 10, every)
     func timedRun(_ n: Int) throws -> Double {
       let interpreter = Interpreter(
-        arguments: ["steps=\(n)", "data=\(data)", "every=\(every)", "out=\(output)/bench.safetensors"],
+        arguments: [
+          "steps=\(n)", "data=\(data)", "every=\(every)", "out=\(output)/bench.safetensors",
+          "precision=\(precision)",
+        ],
         scriptPath: script, output: OutputSink(write: { _ in }))
       let start = Date()
       try interpreter.runScript(source: source, path: script)
@@ -35,7 +39,7 @@ struct TrainBench: ParsableCommand {
     let shortTime = try timedRun(short)
     let longTime = try timedRun(steps)
     let msPerStep = (longTime - shortTime) / Double(steps - short) * 1000
-    print("mnl: scripts/train.mnl, \(steps) steps (validation every \(every)): \(String(format: "%.2f", longTime)) s in all")
+    print("mnl: scripts/train.mnl, \(steps) steps (validation every \(every), precision \(precision)): \(String(format: "%.2f", longTime)) s in all")
     print(String(format: "mnl:   %.3f ms/step (from runs of %d and %d steps) → %.0f s for 30,000 steps", msPerStep, short, steps, msPerStep * 30))
     print("mnl:   peak RSS \(peakResidentMegabytes()) MB")
 

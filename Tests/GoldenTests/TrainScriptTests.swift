@@ -67,6 +67,29 @@ final class TrainScriptTests: XCTestCase {
     XCTAssertEqual(lines.last.flatMap(Double.init), testAccuracy, reload.stdout)
   }
 
+  /// The same short run with bf16 matrix products (precision=bf16: matmul_precision("bf16")
+  /// for every forward and backward product) reaches the same accuracy floor.
+  func testTrainingWithBF16MatrixProductsReachesTheSameFloor() throws {
+    guard FileManager.default.fileExists(atPath: Self.fashionDirectory + "/train-images-idx3-ubyte.gz") else {
+      let reason = "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist; scripts/setup does it)"
+      if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(reason); return }
+      throw XCTSkip(reason)
+    }
+    let mnl = try XCTUnwrap(GoldenTests.findExecutable(), "mnl executable not built")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mnl-train-bf16-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let run = try runProcess(
+      mnl, [
+        "scripts/train.mnl", "steps=800", "every=400", "seed=2", "lr=0.1", "precision=bf16",
+        "data=\(Self.fashionDirectory)", "out=\(dir.appendingPathComponent("bf16.safetensors").path)",
+      ])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let testLine = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.contains("test accuracy using average model") })
+    let testAccuracy = try XCTUnwrap(Double(testLine.split(separator: " ").last ?? ""))
+    XCTAssertGreaterThan(testAccuracy, 0.80, String(testLine))
+    XCTAssertLessThanOrEqual(testAccuracy, 1.0)
+  }
+
   /// A short run of scripts/train_cnn.mnl (the full run is far too long for CI): the loss
   /// falls, the checkpoint names its network and rebuilds the same accuracy in a new process.
   func testConvolutionalNetworkTrainsAndItsCheckpointRebuildsIt() throws {

@@ -86,7 +86,10 @@ struct GEMMFixture {
   }
 
   /// Runs the optimised kernel of one path (or, with `reference`, the triple loop) on a copy of C.
-  func run(reference: Bool = false, threads: Int? = nil, kernels: KernelTable = .active) -> [Float] {
+  func run(
+    reference: Bool = false, threads: Int? = nil, kernels: KernelTable = .active,
+    precision: MatmulPrecision = .highest, bf16Path: BF16Path? = nil
+  ) -> [Float] {
     var out = c
     let s = spec
     a.withUnsafeBufferPointer { a in
@@ -106,7 +109,8 @@ struct GEMMFixture {
               GEMM.sgemm(
                 transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: s.alpha,
                 a: ap, lda: lda, b: bp, ldb: ldb, beta: s.beta, c: cp, ldc: ldc,
-                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads, kernels: kernels)
+                bias: biasPointer, relu: s.relu, threads: threads ?? s.threads, kernels: kernels,
+                precision: precision, bf16Path: bf16Path)
             }
           }
         }

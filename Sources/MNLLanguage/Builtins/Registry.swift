@@ -20,7 +20,7 @@ public enum Builtins {
   static let standardGroups: [[BuiltinFunction]] =
     coreGroups + [
       tensorCreation, tensorMath, tensorNN, tensorShape, autodiff, training, optimizers, convolution, data, files,
-      display, plots, distributed,
+      display, plots, distributed, precision,
       tensorSorting, tensorScans, tensorArrays, tensorElements,
     ]
 }
