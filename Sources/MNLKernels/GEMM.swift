@@ -28,7 +28,7 @@ import MNLKernelsGeneric
 ///   dot-product path instead (GEMMNarrow): the wide panels would be mostly padding there.
 /// - Large products are split into one slab of C per thread (along the longer side, so the
 ///   operand each thread re-packs is the smaller one), run by `WorkerPool` (concurrentPerform
-///   unless MNL_WORKER_POOL=on).
+///   (concurrentPerform with MNL_WORKER_POOL=off).
 public enum GEMM {
   /// C = alpha·op(A)·op(B) + beta·C, then `+ bias` (length n, added to every row) and ReLU
   /// if requested. `threads: 0` picks automatically (one thread for small products, else up

@@ -13,18 +13,22 @@ import Synchronization
 /// was paid each time (~8% of a step in kernel time). One section at a time: a call while
 /// another runs (from another thread, or nested) uses `DispatchQueue.concurrentPerform`.
 ///
-/// Opt-in for now (`MNL_WORKER_POOL=on`): on the busy 2-vCPU VM it was written on, training
-/// steps were no faster with it, and slower when the other vCPU was taken (a polling helper
-/// competes for it); without it every section runs with `concurrentPerform`. It is kept for
-/// an A/B on an idle machine, where the wake-ups it saves were ~8% of a step.
+/// On by default; `MNL_WORKER_POOL=off` runs every section with `concurrentPerform` instead.
+/// Measured on an idle 2-vCPU Zen 4 VM (December 2026, `mnl-bench train`, interleaved):
+/// without the pool the helper thread's futex wake-up — a halted vCPU woken by an IPI — cost
+/// the caller ~8% of a step in kernel time and let it take both halves of short products
+/// before the helper arrived (2 threads: 2.29–2.88 ms/step, 1 thread: 2.14). Polling for
+/// 1 ms, as OpenMP runtimes and OpenBLAS's threads do, gave 1.79–2.26 ms/step; polling for
+/// only 100 µs still slept between most of a step's sections. On a machine whose CPUs are all
+/// busy the polling helper competes with other processes: set MNL_WORKER_POOL=off there.
 final class WorkerPool: @unchecked Sendable {
   static let shared = WorkerPool(
-    helpers: KernelDispatch.environment("MNL_WORKER_POOL") == "on" ? Parallelism.threads - 1 : 0)
+    helpers: KernelDispatch.environment("MNL_WORKER_POOL") == "off" ? 0 : Parallelism.threads - 1)
 
   /// How long an idle helper keeps polling for the next section before it sleeps.
-  static let pollNanoseconds: UInt64 = 100_000
+  static let pollNanoseconds: UInt64 = 1_000_000
   /// How long the calling thread polls for the helpers' parts to finish before it sleeps.
-  static let callerPollNanoseconds: UInt64 = 20_000
+  static let callerPollNanoseconds: UInt64 = 200_000
 
   private let helperCount: Int
   private let busy = Atomic<Bool>(false)

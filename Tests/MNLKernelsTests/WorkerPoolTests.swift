@@ -31,7 +31,7 @@ final class WorkerPoolTests: XCTestCase {
     }
   }
 
-  /// No helpers (the default without MNL_WORKER_POOL=on, or one CPU): sections run with
+  /// No helpers (MNL_WORKER_POOL=off, or one CPU): sections run with
   /// concurrentPerform.
   func testWithoutHelpers() {
     let pool = WorkerPool(helpers: 0)
