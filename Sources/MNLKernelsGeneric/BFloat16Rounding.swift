@@ -66,3 +66,23 @@ public enum RoundingToBFloat16: OperandRounding {
   @inlinable @inline(__always)
   public static func round<V: KernelVector>(_ v: V) -> V { BFloat16.rounded(v) }
 }
+
+extension BFloat16 {
+  /// `count` floats rounded to bfloat16, a vector of V at a time (operands rounded once
+  /// before a product: the sparse path's B, the narrow path's bands of A).
+  @inlinable @inline(__always)
+  public static func roundRow<V: KernelVector>(
+    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int,
+    as _: V.Type
+  ) {
+    var j = 0
+    while j + V.lanes <= count {
+      rounded(V.load(src + j)).store(dst + j)
+      j += V.lanes
+    }
+    while j < count {
+      dst[j] = rounded(src[j])
+      j += 1
+    }
+  }
+}

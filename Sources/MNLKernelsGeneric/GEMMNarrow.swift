@@ -56,7 +56,7 @@ public enum GEMMNarrow<T: KernelTarget> {
       var lda = op.lda
       if roundsA {
         for r in 0..<min(rowsPerTile, op.m - i0) {
-          roundRow(a + r * op.lda, into: band + r * op.k, count: op.k)
+          BFloat16.roundRow(a + r * op.lda, into: band + r * op.k, count: op.k, as: V.self)
         }
         a = UnsafePointer(band)
         lda = op.k
@@ -67,22 +67,6 @@ public enum GEMMNarrow<T: KernelTarget> {
         j0 += columnsPerTile
       }
       i0 += rowsPerTile
-    }
-  }
-
-  /// `count` floats rounded to bfloat16.
-  @inlinable @inline(__always)
-  static func roundRow(
-    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int
-  ) {
-    var j = 0
-    while j + V.lanes <= count {
-      BFloat16.rounded(V.load(src + j)).store(dst + j)
-      j += V.lanes
-    }
-    while j < count {
-      dst[j] = BFloat16.rounded(src[j])
-      j += 1
     }
   }
 

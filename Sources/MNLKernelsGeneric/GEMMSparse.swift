@@ -63,7 +63,9 @@ public enum GEMMSparse<T: KernelTarget> {
     var op = op
     if roundsB {
       let rounded = workspace.packedB
-      for p in 0..<op.k { roundRow(op.b + p * op.ldb, into: rounded + p * op.n, count: op.n) }
+      for p in 0..<op.k {
+        BFloat16.roundRow(op.b + p * op.ldb, into: rounded + p * op.n, count: op.n, as: V.self)
+      }
       op.b = UnsafePointer(rounded)
       op.ldb = op.n
     }
@@ -82,22 +84,6 @@ public enum GEMMSparse<T: KernelTarget> {
         op, rows: rows, depth: depth, depthBlocks: depthBlocks, values, indices, bounds,
         NoRounding.self)
       first = rows.upperBound
-    }
-  }
-
-  /// `count` floats rounded to bfloat16.
-  @inlinable @inline(__always)
-  static func roundRow(
-    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int
-  ) {
-    var j = 0
-    while j + V.lanes <= count {
-      BFloat16.rounded(V.load(src + j)).store(dst + j)
-      j += V.lanes
-    }
-    while j < count {
-      dst[j] = BFloat16.rounded(src[j])
-      j += 1
     }
   }
 
