@@ -14,13 +14,18 @@ public enum GEMMNarrow<T: KernelTarget> {
   /// Whether a product takes this path on target T (n narrower than T's blocked panel).
   @inlinable
   public static func applies(transA: Bool, n: Int, k: Int) -> Bool {
-    !transA && n < GEMMBlocking.nr(T.self) && k >= 16
+    !transA && n < GEMMBlocking.nr(T.self)
+      && (k >= 16 || GEMMShallow<T>.applies(transA: transA, n: n, k: k))
   }
 
   @inlinable
   public static func run<R: OperandRounding>(
     _ op: GEMMOperands, workspace: GEMMWorkspace, rounding _: R.Type = NoRounding.self
   ) {
+    if op.k < 16 {
+      GEMMShallow<T>.run(op, rounding: R.self)
+      return
+    }
     // op(B)'s columns as contiguous rows of length k: B itself when transposed (fp32), else a
     // packed copy (rounded to bf16 here once). In bf16, each band of 2 rows of A is rounded
     // once into packedA and shared by all the band's tiles.
