@@ -100,6 +100,26 @@ final class GEMMTests: XCTestCase {
     assertMatchesReference(GEMMCase(m: 1, n: 15, k: 16, beta: 1))
   }
 
+  /// Shallow products (k < 16, n ≤ one vector, A not transposed: GEMMShallow) at every depth
+  /// and width each path takes, both B layouts, with alpha, beta, bias and ReLU, padded
+  /// leading dimensions, and split between two threads.
+  func testShallowProductsEveryDepthAndWidth() {
+    for k in 1..<16 {
+      for n in [1, 3, 4, 5, 8, 9, 15, 16] {
+        for transB in [false, true] {
+          assertMatchesReference(
+            GEMMCase(
+              transB: transB, m: 23, n: n, k: k, alpha: 0.75, beta: k % 2 == 0 ? 0 : 0.5,
+              padA: 1, padB: 2, padC: 3, bias: n % 2 == 1, relu: k % 3 == 0))
+        }
+      }
+    }
+    for kernels in KernelPaths.all {
+      XCTAssertTrue(kernels.gemmIsNarrow(false, 4, 9), "\(kernels.isa): k = 9, n = 4 is shallow")
+    }
+    assertMatchesReference(GEMMCase(m: 43_264, n: 8, k: 9, bias: true, relu: true, threads: 2))
+  }
+
   /// Every n around the panel widths of all paths (8, 16, 32 columns) and the narrow-path
   /// threshold, so each path's full, thin (≤ 4, ≤ one vector) and padded edge tiles run.
   func testEveryWidthAroundThePanels() {
