@@ -31,16 +31,7 @@ extension Convolution {
     let p = UncheckedBox((x, UnsafePointer(packed), bias, out))
     _ = parallelParts(g.batch, least: 1) { _, first, last in
       let (x, packed, bias, out) = p.value
-      let padded = UnsafeMutablePointer<Float>.allocate(capacity: padding.count)
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: GEMMBlocking.mr * nr)
-      defer {
-        padded.deallocate()
-        scratch.deallocate()
-      }
-      // The border is zeroed once; each image only overwrites the interior.
-      padded.initialize(repeating: 0, count: padding.count)
-      for n in first..<last {
-        padding.copy(image: n, of: x, into: padded)
+      padding.forEachImage(first..<last, of: x, scratch: GEMMBlocking.mr * nr) { n, padded, scratch in
         kernels.convolveImage(
           DirectConvolutionImage(
             image: padded, positionStrideH: g.strideH * padding.width * c, positionStrideW: g.strideW * c,
@@ -122,15 +113,8 @@ extension Convolution {
     let p = UncheckedBox((x, dy, partial, UnsafePointer(taps)))
     let used = parallelParts(g.batch, least: 1) { part, first, last in
       let (x, dy, partial, taps) = p.value
-      let padded = UnsafeMutablePointer<Float>.allocate(capacity: padding.count)
-      let scratch = UnsafeMutablePointer<Float>.allocate(capacity: GEMMBlocking.mr * kernels.gemmColumns)
-      defer {
-        padded.deallocate()
-        scratch.deallocate()
-      }
-      padded.initialize(repeating: 0, count: padding.count)
-      for n in first..<last {
-        padding.copy(image: n, of: x, into: padded)
+      padding.forEachImage(first..<last, of: x, scratch: GEMMBlocking.mr * kernels.gemmColumns) {
+        n, padded, scratch in
         kernels.convolutionFilterGradient(
           DirectFilterGradientImage(
             image: padded, positionStrideH: g.strideH * padding.width * c, positionStrideW: g.strideW * c,
@@ -161,6 +145,26 @@ struct PaddedImage {
   }
 
   var count: Int { height * width * g.channels }
+
+  /// Calls `body(n, padded, scratch)` for each image n in `images`: `padded` holds image n of x
+  /// inside a zero border (zeroed once; each image only overwrites the interior), `scratch`
+  /// is `scratch` floats for the kernel's edge tiles. One pair of buffers per call (per thread).
+  func forEachImage(
+    _ images: Range<Int>, of x: UnsafePointer<Float>, scratch scratchCount: Int,
+    _ body: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let padded = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+    defer {
+      padded.deallocate()
+      scratch.deallocate()
+    }
+    padded.initialize(repeating: 0, count: count)
+    for n in images {
+      copy(image: n, of: x, into: padded)
+      body(n, padded, scratch)
+    }
+  }
 
   /// Copies image n of x into the interior of `padded` (whose border is already zero).
   func copy(image n: Int, of x: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
