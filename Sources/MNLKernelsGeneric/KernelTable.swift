@@ -50,7 +50,7 @@ public final class KernelTable: Sendable {
   /// (y, x, decay, count)
   public let movingAverage: @Sendable (Dst, Src, Float, Int) -> Void
   /// (step, param, grad, state1, state2, count): one fused optimiser update (OptimizerKernels)
-  public let optimizerStep: @Sendable (OptimizerStep, Dst, Src, Dst, Dst?, Int) -> Void
+  public let optimizerStep: @Sendable (OptimizerStep, Dst, Src, Dst?, Dst?, Int) -> Void
   /// (cond, a, b, out, count)
   public let select: @Sendable (Src, Src, Src, Dst, Int) -> Void
   /// (grad, input, out, count)

@@ -3,6 +3,12 @@
 /// torch.optim's `foreach`/fused implementations.
 public struct OptimizerStep: Sendable {
   public enum Kind: Sendable {
+    /// Gradient descent with L2 weight decay (torch.optim.SGD without momentum):
+    /// p −= lr·(g + wd·p); when averaged, then a = d·a + (1−d)·p with d = beta1, the new p and
+    /// the state a: TensorFlow's ExponentialMovingAverage of the weights in the same pass (the
+    /// reference program's three passes over each weight — L2 gradient, update, average — in
+    /// one).
+    case sgd(averaged: Bool)
     /// torch.optim.SGD with momentum (dampening 0): b = μ·b + g; p −= lr·(nesterov ? g + μ·b : b).
     case momentum(nesterov: Bool)
     /// torch.optim.Adam (L2 weight decay added to g) or AdamW (decoupled: p *= 1 − lr·wd).
@@ -17,7 +23,8 @@ public struct OptimizerStep: Sendable {
   public var kind: Kind
   public var learningRate: Float
   public var weightDecay: Float
-  /// momentum: μ. adam: β1. rmsprop: μ (0 = no momentum buffer).
+  /// sgd: the moving average's decay. momentum: μ. adam: β1. rmsprop: μ (0 = no momentum
+  /// buffer).
   public var beta1: Float
   /// adam: β2. rmsprop: α.
   public var beta2: Float
@@ -44,22 +51,61 @@ public struct OptimizerStep: Sendable {
 public enum OptimizerKernels<T: KernelTarget> {
   public typealias V = T.Vector
 
-  /// Applies `step` to p[0..<count] with gradient g and state s1 (momentum/first moment/
-  /// square average) and s2 (second moment, or the RMSProp momentum buffer; may be nil when
-  /// unused).
+  /// Applies `step` to p[0..<count] with gradient g and state s1 (moving average/momentum/
+  /// first moment/square average) and s2 (second moment, or the RMSProp momentum buffer).
+  /// A state the kind needs but that is nil leaves p unchanged (callers check first).
+  ///
+  /// A weight decay of 0 adds nothing to g (as torch.optim does), rather than 0·p: an infinite
+  /// parameter would otherwise turn into NaN.
   @inlinable
   public static func apply(
     _ step: OptimizerStep, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-    _ s1: UnsafeMutablePointer<Float>, _ s2: UnsafeMutablePointer<Float>?, count: Int
+    _ s1: UnsafeMutablePointer<Float>?, _ s2: UnsafeMutablePointer<Float>?, count: Int
   ) {
     switch step.kind {
+    case .sgd(let averaged):
+      guard !averaged || s1 != nil else { return }
+      sgd(step, p, g, averaged ? s1 : nil, count)
     case .momentum(let nesterov):
+      guard let s1 else { return }
       momentum(step, nesterov: nesterov, p, g, s1, count)
     case .adam(let decoupled):
-      guard let s2 else { return }
+      guard let s1, let s2 else { return }
       adam(step, decoupled: decoupled, p, g, s1, s2, count)
     case .rmsprop:
+      guard let s1 else { return }
       rmsprop(step, p, g, s1, step.beta1 > 0 ? s2 : nil, count)
+    }
+  }
+
+  /// The same roundings as addScaled (the L2 term into g, then g into p) followed by
+  /// movingAverage, so the fused pass gives the separate passes' numbers bit for bit.
+  @inlinable
+  static func sgd(
+    _ step: OptimizerStep, _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+    _ a: UnsafeMutablePointer<Float>?, _ count: Int
+  ) {
+    let (lr, wd, decay) = (step.learningRate, step.weightDecay, step.beta1)
+    let rest = 1 - decay
+    let (vlr, vwd) = (V(repeating: -lr), V(repeating: wd))
+    let (vd, vr) = (V(repeating: decay), V(repeating: rest))
+    var i = 0
+    while i + V.lanes <= count {
+      let pv = V.load(p + i)
+      var gv = V.load(g + i)
+      if wd != 0 { gv = T.madd(gv, pv, vwd) }
+      let updated = T.madd(pv, gv, vlr)
+      updated.store(p + i)
+      if let a { T.madd(updated * vr, V.load(a + i), vd).store(a + i) }
+      i += V.lanes
+    }
+    while i < count {
+      var gv = g[i]
+      if wd != 0 { gv = T.madd(gv, p[i], wd) }
+      let updated = T.madd(p[i], gv, -lr)
+      p[i] = updated
+      if let a { a[i] = T.madd(updated * rest, a[i], decay) }
+      i += 1
     }
   }
 
@@ -73,7 +119,7 @@ public enum OptimizerKernels<T: KernelTarget> {
     var i = 0
     while i + V.lanes <= count {
       let pv = V.load(p + i)
-      let gv = T.madd(V.load(g + i), pv, vwd)
+      let gv = wd == 0 ? V.load(g + i) : T.madd(V.load(g + i), pv, vwd)
       let bv = T.madd(gv, V.load(b + i), vmu)
       bv.store(b + i)
       let d = nesterov ? T.madd(gv, bv, vmu) : bv
@@ -81,7 +127,7 @@ public enum OptimizerKernels<T: KernelTarget> {
       i += V.lanes
     }
     while i < count {
-      let gv = T.madd(g[i], p[i], wd)
+      let gv = wd == 0 ? g[i] : T.madd(g[i], p[i], wd)
       let bv = T.madd(gv, b[i], mu)
       b[i] = bv
       let d = nesterov ? T.madd(gv, bv, mu) : bv
@@ -108,7 +154,7 @@ public enum OptimizerKernels<T: KernelTarget> {
     var i = 0
     while i + V.lanes <= count {
       let pv = V.load(p + i)
-      let gv = T.madd(V.load(g + i), pv, vl2)
+      let gv = l2 == 0 ? V.load(g + i) : T.madd(V.load(g + i), pv, vl2)
       let mv = T.madd(V.load(m + i) * vb1, gv, vr1)
       let vv = T.madd(V.load(v + i) * vb2, gv * gv, vr2)
       mv.store(m + i)
@@ -119,7 +165,7 @@ public enum OptimizerKernels<T: KernelTarget> {
     }
     while i < count {
       let pv = p[i]
-      let gv = T.madd(g[i], pv, l2)
+      let gv = l2 == 0 ? g[i] : T.madd(g[i], pv, l2)
       let mv = T.madd(m[i] * b1, gv, 1 - b1)
       let vv = T.madd(v[i] * b2, gv * gv, 1 - b2)
       m[i] = mv
@@ -141,7 +187,7 @@ public enum OptimizerKernels<T: KernelTarget> {
     var i = 0
     while i + V.lanes <= count {
       let pv = V.load(p + i)
-      let gv = T.madd(V.load(g + i), pv, vwd)
+      let gv = wd == 0 ? V.load(g + i) : T.madd(V.load(g + i), pv, vwd)
       let sv = T.madd(V.load(s + i) * va, gv * gv, vr)
       sv.store(s + i)
       var d = gv / (sv.squareRoot() + veps)
@@ -154,7 +200,7 @@ public enum OptimizerKernels<T: KernelTarget> {
     }
     while i < count {
       let pv = p[i]
-      let gv = T.madd(g[i], pv, wd)
+      let gv = wd == 0 ? g[i] : T.madd(g[i], pv, wd)
       let sv = T.madd(s[i] * alpha, gv * gv, 1 - alpha)
       s[i] = sv
       var d = gv / (sv.squareRoot() + eps)

@@ -58,20 +58,20 @@ extension Builtins {
   ]
 
   /// Pairs every parameter leaf with its gradient and state leaves (same structure) and
-  /// applies `step` to each.
-  private static func applyOptimizer(_ ctx: CallContext, _ step: OptimizerStep, states: [Value]) throws {
+  /// applies `step` to each. `weightDecay`, when given, is a number for every leaf or a tree
+  /// of numbers shaped like the parameters (0 for the biases, say), overriding the step's.
+  static func applyOptimizer(
+    _ ctx: CallContext, _ step: OptimizerStep, states: [Value], stateName: String = "state",
+    weightDecay: Value? = nil
+  ) throws {
     let name = ctx.function.name
     let params = try ParameterSlot.slots(of: ctx[0])
     let grads = try ParameterSlot.slots(of: ctx[1])
     let stateSlots = try states.map { try ParameterSlot.slots(of: $0) }
-    for (label, tree) in [("grads", grads)] + stateSlots.map({ ("state", $0) }) {
-      guard tree.map(\.path) == params.map(\.path) else {
-        let missing = params.map(\.path).first { p in !tree.contains { $0.path == p } }
-        throw ScriptError(
-          "\(name)(): the \(label) tree does not match the parameters"
-            + (missing.map { ": \($0) is missing" } ?? " (\(tree.count) vs \(params.count) leaves)"))
-      }
+    for (label, tree) in [("grads", grads)] + stateSlots.map({ (stateName, $0) }) {
+      try checkMatches(tree, params, label, name)
     }
+    let decays = try weightDecay.map { try leafWeightDecays($0, params, name) }
     for i in params.indices {
       let slot = params[i]
       if case .int = slot.value {
@@ -84,22 +84,56 @@ extension Builtins {
       case .int(let n): gradient = Tensor(scalar: Float(n))
       case let other: throw ScriptError("\(name)(): expected a tensor gradient at \(slot.path), found \(other.typeName)")
       }
+      var leafStep = step
+      if let decays { leafStep.weightDecay = decays[i] }
       let paramWasNumber = slot.holdsNumber
       var p = try slot.take()
       defer { slot.put(p, wasNumber: paramWasNumber) }
-      let s1Slot = stateSlots[0][i]
-      let s1WasNumber = s1Slot.holdsNumber
-      var s1 = try s1Slot.take()
-      defer { s1Slot.put(s1, wasNumber: s1WasNumber) }
+      let s1Slot = stateSlots.first?[i]
+      let s1WasNumber = s1Slot?.holdsNumber ?? false
+      var s1 = try s1Slot?.take()
+      defer { if let s1Slot, let s1 { s1Slot.put(s1, wasNumber: s1WasNumber) } }
       let s2Slot = stateSlots.count > 1 ? stateSlots[1][i] : nil
       let s2WasNumber = s2Slot?.holdsNumber ?? false
       var s2 = try s2Slot?.take()
       defer { if let s2Slot, let s2 { s2Slot.put(s2, wasNumber: s2WasNumber) } }
       do {
-        try p.applyOptimizer(step, gradient: gradient, state1: &s1, state2: &s2)
+        try p.applyOptimizer(leafStep, gradient: gradient, state1: &s1, state2: &s2)
       } catch let e as TensorError {
         throw ScriptError("\(name)() at \(slot.path): \(e.message)")
       }
+    }
+  }
+
+  private static func checkMatches(
+    _ tree: [ParameterSlot], _ params: [ParameterSlot], _ label: String, _ name: String
+  ) throws {
+    guard tree.map(\.path) != params.map(\.path) else { return }
+    let missing = params.map(\.path).first { p in !tree.contains { $0.path == p } }
+    throw ScriptError(
+      "\(name)(): the \(label) tree does not match the parameters"
+        + (missing.map { ": \($0) is missing" } ?? " (\(tree.count) vs \(params.count) leaves)"))
+  }
+
+  /// One decay per parameter leaf from a number or a tree of numbers like the parameters
+  /// (matched by path, so its keys may come in any order).
+  private static func leafWeightDecays(_ value: Value, _ params: [ParameterSlot], _ name: String) throws -> [Float] {
+    if let d = value.asDouble { return Array(repeating: Float(d), count: params.count) }
+    var byPath: [String: Float] = [:]
+    for leaf in try ParameterSlot.slots(of: value) {
+      guard let d = leaf.value.asDouble else {
+        throw ScriptError("\(name)(): weight_decay at \(leaf.path) must be a number, found \(leaf.value.typeName)")
+      }
+      guard params.contains(where: { $0.path == leaf.path }) else {
+        throw ScriptError("\(name)(): weight_decay has \(leaf.path), which is not a parameter")
+      }
+      byPath[leaf.path] = Float(d)
+    }
+    return try params.map { slot in
+      guard let d = byPath[slot.path] else {
+        throw ScriptError("\(name)(): weight_decay has no entry for \(slot.path)")
+      }
+      return d
     }
   }
 }

@@ -5,15 +5,35 @@ extension Builtins {
   /// written in mnl, `p = p - lr * g` would allocate two tensors per parameter per step.
   static let training: [BuiltinFunction] = [
     BuiltinFunction(
-      "sgd_update", [.init("params"), .init("grads"), .init("learning_rate")],
-      doc: "Gradient descent in place: every tensor or number p of params becomes p - learning_rate * g."
+      "sgd_update",
+      [.init("params"), .init("grads"), .init("learning_rate"), .init("weight_decay", default: .float(0)),
+       .init("averages", default: Value.none), .init("average_decay", default: Value.none)],
+      doc: "Gradient descent in place: every tensor or number p of params becomes p - learning_rate * (g + weight_decay * p); "
+        + "with averages, then a = average_decay * a + (1 - average_decay) * p, all in one pass."
     ) { ctx in
       let lr = try ctx.float(2)
-      let lrDouble = ctx[2].asDouble ?? Double(lr)
-      try ParameterTree.updateInPlace(ctx[0], ctx[1], scalar: { $0 - lrDouble * $1 }) { p, g, path in
-        guard p.shape == g.shape else { throw TensorError.shapeMismatch("sgd_update at \(path)", p.shape, g.shape, infix: "vs gradient") }
-        try p.addScaled(g, scale: -lr)
+      let averaged = ctx[4].isSome
+      let plain = ctx[3].asDouble == 0 && !averaged
+      guard averaged == ctx[5].isSome else {
+        throw ScriptError("sgd_update(): averages and average_decay go together")
       }
+      if plain {
+        let lrDouble = ctx[2].asDouble ?? Double(lr)
+        try ParameterTree.updateInPlace(ctx[0], ctx[1], scalar: { $0 - lrDouble * $1 }) { p, g, path in
+          guard p.shape == g.shape else { throw TensorError.shapeMismatch("sgd_update at \(path)", p.shape, g.shape, infix: "vs gradient") }
+          try p.addScaled(g, scale: -lr)
+        }
+        return .none
+      }
+      // Weight decay (the L2 term's gradient) and the moving average fused into the update:
+      // one pass over each weight instead of three (OptimizerStep.Kind.sgd).
+      var decay: Float = 0
+      if averaged {
+        decay = try ctx.float(5)
+        guard (0...1).contains(decay) else { throw ScriptError("sgd_update(): average_decay must be in [0, 1], got \(decay)") }
+      }
+      let step = OptimizerStep(kind: .sgd(averaged: averaged), learningRate: lr, beta1: decay)
+      try applyOptimizer(ctx, step, states: averaged ? [ctx[4]] : [], stateName: "averages", weightDecay: ctx[3])
       return .none
     },
     BuiltinFunction(
@@ -53,4 +73,12 @@ extension Builtins {
       .int(try ParameterTree.leaves(ctx[0]).reduce(0) { $0 + ((try $1.tensorArg()?.tensor.count) ?? 0) })
     },
   ]
+}
+
+extension Value {
+  /// Anything but `none` (an optional argument that was given).
+  fileprivate var isSome: Bool {
+    if case .none = self { return false }
+    return true
+  }
 }
