@@ -125,7 +125,7 @@ let package = Package(
       ]),
 
     .testTarget(
-      name: "MNLKernelsTests", dependencies: ["MNLKernels", "MNLKernelsGeneric", "MNLInterrupt"],
+      name: "MNLKernelsTests", dependencies: ["MNLKernels", "MNLKernelsGeneric", "MNLInterrupt", "CSupport"],
       swiftSettings: kernelFlags()),
     .testTarget(name: "MNLTensorTests", dependencies: ["MNLTensor"]),
     .testTarget(name: "MNLAutodiffTests", dependencies: ["MNLAutodiff", "MNLTensor"]),

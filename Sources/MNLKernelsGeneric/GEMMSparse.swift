@@ -107,6 +107,16 @@ public enum GEMMSparse<T: KernelTarget> {
         bounds[e] = count
         e += 1
         let end = min(p + depth, op.k)
+        if stride == 1 && T.self == AVX512Target.self && R.self == NoRounding.self {
+          // vcompressps: the nonzeros of 16 entries in two stores, no per-lane loop.
+          let added = mnl_avx512_compress_nonzeros(
+            src, end - p, op.alpha, Int32(truncatingIfNeeded: p), values + count, indices + count)
+          if added >= 0 {
+            count += added
+            src += end - p
+            p = end
+          }
+        }
         if stride == 1 {
           // A contiguous row: whole vectors of zeros (MNIST's blank margins) are skipped.
           let zero = V()

@@ -36,4 +36,12 @@ int mnl_cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]);
 unsigned long long mnl_xcr0(void);
 // CPUs this process may run on (sched_getaffinity), or 0 if unknown.
 int mnl_affinity_cpu_count(void);
+
+// The nonzero entries of src[0..<count] times alpha, appended to values and their positions
+// (first + offset) to indices, in order; returns how many. AVX-512 vcompressps: call only on
+// a CPU with AVX-512F (the AVX-512 kernel set). It may write up to 15 entries past the count it
+// returns, never past values + count and indices + count (the zero-skipping GEMM's gather).
+// Returns -1 where it is not built (not x86-64).
+long mnl_avx512_compress_nonzeros(const float *src, long count, float alpha, int first,
+                                  float *values, int *indices);
 #endif
