@@ -58,7 +58,8 @@ public enum GEMM {
       a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, bias: bias, relu: relu,
       narrow: kernels.gemmIsNarrow(transA, n, k),
       sparse: GEMMSparsity.worthSkippingZeros(
-        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, kernels: kernels),
+        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+        kernels: kernels),
       roundsToBF16: precision == .bf16)
     if k == 0 || alpha == 0 {
       GEMMEpilogue.apply(op)
@@ -115,14 +116,16 @@ enum GEMMSparsity {
 
   static func worthSkippingZeros(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-    kernels: KernelTable
+    b: UnsafePointer<Float>, ldb: Int, kernels: KernelTable
   ) -> Bool {
     // Rows of B must be contiguous, C's rows wide enough for the 8-vector panels, and
     // column indices must fit the path's Int32 lists.
     guard !transB, n >= 8 * kernels.lanes, k >= 16, k <= Int(Int32.max),
       Double(m) * Double(n) * Double(k) >= Double(minimumWork)
     else { return false }
-    return kernels.gemmLooksSparse(
-      a, transA ? k : m, transA ? m : k, lda, maximumDensity)
+    // Skipping 0·B[p, j] is exact only for finite B: 0·∞ and 0·NaN are NaN, as NumPy and
+    // the dense kernel give.
+    return kernels.gemmLooksSparse(a, transA ? k : m, transA ? m : k, lda, maximumDensity)
+      && kernels.gemmAllFinite(b, k, n, ldb)
   }
 }

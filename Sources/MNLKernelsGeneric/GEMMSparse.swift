@@ -23,8 +23,8 @@ import MNLInterrupt
 ///
 /// Each sum runs over p in increasing order in one chain (a depth block resumes from the
 /// partial sum it stored), like the dense kernel's for k ≤ KC, so the results equal the dense
-/// product's; skipped terms are exact zeros — unless B holds an infinity or NaN, whose product
-/// with 0 the dense path would make NaN.
+/// product's; skipped terms are exact zeros. B holding an infinity or NaN, whose product with 0
+/// is NaN (NumPy's answer), sends the product to the dense path (GEMM checks with `allFinite`).
 public enum GEMMSparse<T: KernelTarget> {
   public typealias V = T.Vector
 
@@ -397,6 +397,31 @@ public enum GEMMSparse<T: KernelTarget> {
     if let bias = store.bias { v += V.load(bias + column) }
     if store.relu { v.replace(with: 0, where: v .< 0) }
     v.store(dst)
+  }
+
+  /// Whether the rows × columns matrix at `b` (row stride ldb) holds only finite numbers: a
+  /// running sum of v − v stays 0 unless some v is ±∞ or NaN (∞ − ∞ and NaN − NaN are NaN).
+  /// One pass at memory speed — W1 (1.6 MB) in ~20 µs.
+  @inlinable
+  public static func allFinite(_ b: UnsafePointer<Float>, rows: Int, columns: Int, ldb: Int) -> Bool {
+    var acc0 = V(), acc1 = V()
+    var tail: Float = 0
+    for r in 0..<rows {
+      let row = b + r * ldb
+      var i = 0
+      while i + 2 * V.lanes <= columns {
+        let x = V.load(row + i), y = V.load(row + i + V.lanes)
+        acc0 += x - x
+        acc1 += y - y
+        i += 2 * V.lanes
+      }
+      while i < columns {
+        tail += row[i] - row[i]
+        i += 1
+      }
+    }
+    let acc = acc0 + acc1
+    return V.lanes(acc, equal: V()) == SIMDMask(repeating: true) && tail == 0
   }
 
   /// Whether op(A) looks sparse enough for this path: nonzeros in up to 16 evenly spaced

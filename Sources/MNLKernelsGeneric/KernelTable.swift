@@ -39,6 +39,8 @@ public final class KernelTable: Sendable {
   /// Whether op(A) looks sparse enough for the zero-skipping GEMM:
   /// (a, stored rows, stored columns, lda, maximum density).
   public let gemmLooksSparse: @Sendable (Src, Int, Int, Int, Float) -> Bool
+  /// (b, rows, columns, ldb): no infinity or NaN in the matrix (GEMMSparse.allFinite).
+  public let gemmAllFinite: @Sendable (Src, Int, Int, Int) -> Bool
   /// One slab of a product (m, n, k ≥ 1, alpha ≠ 0) with the given packing buffers.
   public let gemm: @Sendable (GEMMOperands, GEMMWorkspace) -> Void
   public let unary: @Sendable (ElementwiseUnaryKind, Src, Dst, Int) -> Void
@@ -90,6 +92,7 @@ public final class KernelTable: Sendable {
     gemmColumns = GEMMBlocking.nr(T.self)
     gemmIsNarrow = { GEMMNarrow<T>.applies(transA: $0, n: $1, k: $2) }
     gemm = { GEMMDriver<T>.run($0, workspace: $1) }
+    gemmAllFinite = { GEMMSparse<T>.allFinite($0, rows: $1, columns: $2, ldb: $3) }
     gemmLooksSparse = {
       GEMMSparse<T>.looksSparse($0, storedRows: $1, storedColumns: $2, lda: $3, maximumDensity: $4)
     }

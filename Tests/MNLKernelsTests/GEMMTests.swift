@@ -152,7 +152,8 @@ final class GEMMTests: XCTestCase {
         XCTAssertTrue(
           GEMMSparsity.worthSkippingZeros(
             transA: spec.transA, transB: false, m: spec.m, n: spec.n, k: spec.k,
-            a: fixture.a, lda: fixture.lda, kernels: kernels) || spec.m * spec.n * spec.k < 1 << 20,
+            a: fixture.a, lda: fixture.lda, b: fixture.b, ldb: fixture.ldb, kernels: kernels)
+            || spec.m * spec.n * spec.k < 1 << 20,
           "\(kernels.isa) \(spec) should take the sparse path")
       }
       assertMatchesReference(spec, seed: 5)
@@ -162,6 +163,41 @@ final class GEMMTests: XCTestCase {
     for kernels in KernelPaths.all {
       XCTAssertFalse(
         dense.a.withUnsafeBufferPointer { kernels.gemmLooksSparse($0.baseAddress!, 100, 784, 784, 0.3) })
+    }
+  }
+
+  /// An infinity or NaN in B times a zero of A is NaN (NumPy, the dense kernel): a sparse left
+  /// operand must not skip it, whether the bad value sits where A has zeros or not.
+  func testSparseLeftOperandWithNonFiniteRightOperand() {
+    for (transA, bad) in [(false, Float.infinity), (true, -Float.infinity), (false, Float.nan)] {
+      let spec = GEMMCase(transA: transA, m: 100, n: 500, k: 784, bias: true, threads: 2, zeros: 0.81)
+      var fixture = GEMMFixture(spec, seed: 8)
+      // Row p = 3 of B: column 3 of op(A) is zero in most rows of C.
+      fixture.b[3 * fixture.ldb + 7] = bad
+      for kernels in KernelPaths.all {
+        XCTAssertFalse(
+          GEMMSparsity.worthSkippingZeros(
+            transA: transA, transB: false, m: spec.m, n: spec.n, k: spec.k, a: fixture.a,
+            lda: fixture.lda, b: fixture.b, ldb: fixture.ldb, kernels: kernels),
+          "\(kernels.isa): a non-finite B must take the dense path")
+        let out = fixture.run(kernels: kernels)
+        let expected = fixture.run(reference: true)
+        for i in 0..<spec.m {
+          let (got, want) = (out[i * fixture.ldc + 7], expected[i * fixture.ldc + 7])
+          XCTAssertTrue(
+            got.isNaN == want.isNaN && (got.isNaN || got == want),
+            "\(kernels.isa) row \(i): \(got) vs reference \(want)")
+        }
+        XCTAssertTrue(expected.contains { $0.isNaN }, "the reference itself has 0·\(bad) = NaN")
+      }
+    }
+    // A finite B of the same shape does take the sparse path.
+    let fine = GEMMFixture(GEMMCase(m: 100, n: 500, k: 784, zeros: 0.81), seed: 8)
+    for kernels in KernelPaths.all {
+      XCTAssertTrue(
+        GEMMSparsity.worthSkippingZeros(
+          transA: false, transB: false, m: 100, n: 500, k: 784, a: fine.a, lda: fine.lda,
+          b: fine.b, ldb: fine.ldb, kernels: kernels))
     }
   }
 
