@@ -1,6 +1,7 @@
 import MNLInterrupt
 
-/// Products with few output columns (n < 16) and A not transposed, e.g. the 500→10 output
+/// Products with few output columns (n < 16) and A not transposed (transposed A: see
+/// GEMMNarrowTransposed), e.g. the 500→10 output
 /// layer. The blocked path would waste most of its 16-wide B panels on padding and pack all
 /// of A to use it once; here each C[i, j] is a dot product along k of A's row i (read in
 /// place) with column j of op(B) (a 16-KB-ish packed copy, or B itself when transposed),
@@ -11,17 +12,22 @@ public enum GEMMNarrow<T: KernelTarget> {
   @inlinable static var rowsPerTile: Int { 2 }
   @inlinable static var columnsPerTile: Int { 5 }
 
-  /// Whether a product takes this path on target T (n narrower than T's blocked panel).
+  /// Whether a product takes this path on target T (n narrower than T's blocked panel); with
+  /// A transposed, GEMMNarrowTransposed's.
   @inlinable
   public static func applies(transA: Bool, n: Int, k: Int) -> Bool {
-    !transA && n < GEMMBlocking.nr(T.self)
-      && (k >= 16 || GEMMShallow<T>.applies(transA: transA, n: n, k: k))
+    guard n < GEMMBlocking.nr(T.self) else { return false }
+    return transA || k >= 16 || GEMMShallow<T>.applies(transA: transA, n: n, k: k)
   }
 
   @inlinable
   public static func run<R: OperandRounding>(
     _ op: GEMMOperands, workspace: GEMMWorkspace, rounding _: R.Type = NoRounding.self
   ) {
+    if op.transA {
+      GEMMNarrowTransposed<T>.run(op, workspace: workspace, rounding: R.self)
+      return
+    }
     if op.k < 16 {
       GEMMShallow<T>.run(op, rounding: R.self)
       return
