@@ -11,23 +11,9 @@ final class GEMMSparsePanelTests: XCTestCase {
   /// Runs the sparse path (forced) or the dense one of `kernels` on a copy of the fixture's C.
   private func run(_ fixture: GEMMFixture, sparse: Bool, kernels: KernelTable) -> [Float] {
     let s = fixture.spec
-    var out = fixture.c
-    fixture.a.withUnsafeBufferPointer { a in
-      fixture.b.withUnsafeBufferPointer { b in
-        fixture.bias.withUnsafeBufferPointer { bias in
-          out.withUnsafeMutableBufferPointer { c in
-            let op = GEMMOperands(
-              transA: s.transA, transB: false, m: s.m, n: s.n, k: s.k, alpha: s.alpha,
-              beta: s.beta, a: a.baseAddress!, lda: fixture.lda, b: b.baseAddress!,
-              ldb: fixture.ldb, c: c.baseAddress!, ldc: fixture.ldc,
-              bias: s.bias ? bias.baseAddress : nil, relu: s.relu,
-              narrow: sparse ? false : kernels.gemmIsNarrow(s.transA, s.n, s.k), sparse: sparse)
-            kernels.gemm(op, GEMMWorkspace())
-          }
-        }
-      }
-    }
-    return out
+    return fixture.run(
+      kernels: kernels, narrow: sparse ? false : kernels.gemmIsNarrow(s.transA, s.n, s.k),
+      sparse: sparse)
   }
 
   /// Zeros every entry of op(A)'s rows `rows` (a pixel no image of the batch lights up).

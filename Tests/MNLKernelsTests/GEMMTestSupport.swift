@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import MNLKernels
+import MNLKernelsGeneric
 
 /// A reproducible uniform [-1, 1) generator (SplitMix64), so failures can be replayed.
 struct SplitMix64 {
@@ -112,6 +113,28 @@ struct GEMMFixture {
                 bias: biasPointer, relu: s.relu, threads: threads ?? s.threads, kernels: kernels,
                 precision: precision, bf16Path: bf16Path)
             }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// Runs one path's kernel directly with the given path flags (forcing the narrow or sparse
+  /// path, or keeping a product off them) on a copy of C.
+  func run(kernels: KernelTable, narrow: Bool, sparse: Bool) -> [Float] {
+    let s = spec
+    var out = c
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        bias.withUnsafeBufferPointer { bias in
+          out.withUnsafeMutableBufferPointer { c in
+            let op = GEMMOperands(
+              transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: s.alpha,
+              beta: s.beta, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
+              c: c.baseAddress!, ldc: ldc, bias: s.bias ? bias.baseAddress : nil, relu: s.relu,
+              narrow: narrow, sparse: sparse)
+            kernels.gemm(op, GEMMWorkspace())
           }
         }
       }

@@ -211,21 +211,7 @@ final class GEMMTests: XCTestCase {
         let fixture = GEMMFixture(spec, seed: 9)
         let expected = fixture.run(reference: true)
         for kernels in KernelPaths.all {
-          var out = fixture.c
-          fixture.a.withUnsafeBufferPointer { a in
-            fixture.b.withUnsafeBufferPointer { b in
-              fixture.bias.withUnsafeBufferPointer { bias in
-                out.withUnsafeMutableBufferPointer { c in
-                  let op = GEMMOperands(
-                    transA: tA, transB: false, m: spec.m, n: n, k: spec.k, alpha: spec.alpha,
-                    beta: spec.beta, a: a.baseAddress!, lda: fixture.lda, b: b.baseAddress!,
-                    ldb: fixture.ldb, c: c.baseAddress!, ldc: fixture.ldc, bias: bias.baseAddress,
-                    relu: true, narrow: false, sparse: true)
-                  kernels.gemm(op, GEMMWorkspace())
-                }
-              }
-            }
-          }
+          let out = fixture.run(kernels: kernels, narrow: false, sparse: true)
           assertWithinBounds(
             out, expected, fixture.tolerances(), fixture, "\(kernels.isa) sparse \(spec)", #filePath,
             #line)
