@@ -155,6 +155,7 @@ struct BenchShape: Codable {
     BenchShape(
       name: "weight grad, x = MNIST pixels", m: 784, n: 500, k: 100, transA: true, zeros: 0.81),
     BenchShape(name: "output 100×500·500×10", m: 100, n: 10, k: 500, transA: false),
+    BenchShape(name: "output weight grad Hᵀ·dY, H 100×500", m: 500, n: 10, k: 100, transA: true),
     BenchShape(name: "validation 5000×784·784×500", m: 5000, n: 500, k: 784, transA: false),
     BenchShape(name: "square 1024³", m: 1024, n: 1024, k: 1024, transA: false),
   ]
