@@ -2,8 +2,8 @@ import MNLKernelsGeneric
 
 /// The backward products of a convolution whose output gradient is mostly zeros
 /// (MNLKernelsGeneric's SparseConvolutionGradient): after ReLU and a 2×2 max-pool, the MNIST
-/// network's second layer has ≤ 25% nonzeros in dy, and its input and filter gradients were
-/// ~40% of the training step's convolution time. Threads take whole images, as on the dense
+/// network's second layer has ≤ 25% nonzeros in dy, and its dense input and filter gradients
+/// were about 30% of the training step's CPU time. Threads take whole images, as on the dense
 /// paths; the results equal the dense direct kernels' (same sums in the same order) when the
 /// other operand is finite — with an infinity or NaN there, the dense path runs, so 0·Inf
 /// still makes NaN.
