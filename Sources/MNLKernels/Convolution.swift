@@ -107,13 +107,18 @@ public enum Convolution {
     }
   }
 
-  /// dx = col2im(dy · wᵀ): the gradient of the input; for stride 1, by the direct kernel as a
-  /// forward convolution of dy when the input channels fill its panels.
+  /// dx = col2im(dy · wᵀ): the gradient of the input; over dy's nonzeros when it is sparse
+  /// (SparseConvolution), else for stride 1 by the direct kernel as a forward convolution of
+  /// dy when the input channels fill its panels.
   public static func backwardInput(
     _ g: ConvGeometry, outputGradient dy: UnsafePointer<Float>, filter w: UnsafePointer<Float>,
     inputGradient dx: UnsafeMutablePointer<Float>
   ) {
-    if g.rows > 0, let t = inputGradientAsForward(g), prefersDirect(t, kernels: .active) {
+    if prefersSparseGradient(g, outputGradient: dy, kernels: .active),
+      allFinite(w, count: g.patch * g.outChannels, kernels: .active)
+    {
+      backwardInputSparse(g, outputGradient: dy, filter: w, inputGradient: dx)
+    } else if g.rows > 0, let t = inputGradientAsForward(g), prefersDirect(t, kernels: .active) {
       backwardInputDirect(g, as: t, outputGradient: dy, filter: w, inputGradient: dx)
     } else {
       backwardInputIm2col(g, outputGradient: dy, filter: w, inputGradient: dx)
@@ -148,13 +153,18 @@ public enum Convolution {
     }
   }
 
-  /// dw [patch, outChannels] = im2col(x)ᵀ · dy: by the direct kernel when the output channels
-  /// are a multiple of its panel width, else through im2col + GEMM.
+  /// dw [patch, outChannels] = im2col(x)ᵀ · dy: over dy's nonzeros when it is sparse
+  /// (SparseConvolution), else by the direct kernel when the output channels are a multiple
+  /// of its panel width, else through im2col + GEMM.
   public static func backwardFilter(
     _ g: ConvGeometry, input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
     filterGradient dw: UnsafeMutablePointer<Float>
   ) {
-    if prefersDirectFilterGradient(g, kernels: .active) {
+    if prefersSparseGradient(g, outputGradient: dy, kernels: .active),
+      allFinite(x, count: g.inputCount, kernels: .active)
+    {
+      backwardFilterSparse(g, input: x, outputGradient: dy, filterGradient: dw)
+    } else if prefersDirectFilterGradient(g, kernels: .active) {
       backwardFilterDirect(g, input: x, outputGradient: dy, filterGradient: dw)
     } else {
       backwardFilterIm2col(g, input: x, outputGradient: dy, filterGradient: dw)

@@ -106,7 +106,9 @@ enum GEMMEpilogue {
 }
 
 /// When a product skips the zeros of its left operand (GEMMSparse): MNIST's first layer, whose
-/// input is ~81% zeros, in the forward x·W1 and the weight gradient xᵀ·dH.
+/// input is ~81% zeros, in the forward x·W1 and the weight gradient xᵀ·dH; the CNN's
+/// fully connected layer, whose input (after ReLU and max-pool) and output gradient (after
+/// ReLU and dropout) are mostly zeros, in x·W1, xᵀ·dH and the input gradient dH·W1ᵀ.
 enum GEMMSparsity {
   /// Above this fraction of nonzeros the dense kernel is faster (the sparse one does one load
   /// of B per FMA; the dense one reuses each load 6 times from registers).
@@ -118,14 +120,14 @@ enum GEMMSparsity {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, kernels: KernelTable
   ) -> Bool {
-    // Rows of B must be contiguous, C's rows wide enough for the 8-vector panels, and
-    // column indices must fit the path's Int32 lists.
-    guard !transB, n >= 8 * kernels.lanes, k >= 16, k <= Int(Int32.max),
+    // C's rows wide enough for the 8-vector panels, and column indices must fit the path's
+    // Int32 lists. A transposed B is copied transposed first (as the dense path packs it).
+    guard n >= 8 * kernels.lanes, k >= 16, k <= Int(Int32.max),
       Double(m) * Double(n) * Double(k) >= Double(minimumWork)
     else { return false }
     // Skipping 0·B[p, j] is exact only for finite B: 0·∞ and 0·NaN are NaN, as NumPy and
-    // the dense kernel give.
+    // the dense kernel give. A transposed B is checked while it is copied (GEMMSparse.run).
     return kernels.gemmLooksSparse(a, transA ? k : m, transA ? m : k, lda, maximumDensity)
-      && kernels.gemmAllFinite(b, k, n, ldb)
+      && (transB || kernels.gemmAllFinite(b, k, n, ldb))
   }
 }

@@ -13,8 +13,9 @@ enum GEMMThreading {
     let count = workerCount(op, requested: threads, columnGranule: columnGranule)
     guard count > 1 else { return (1, [op]) }
     // Split the longer side: each thread re-packs all of the other operand. The sparse path
-    // always splits rows (each row gathers its own nonzeros; column slabs would repeat that).
-    let splitRows = op.m >= op.n || op.sparse
+    // splits rows (each row gathers its own nonzeros; column slabs would repeat that), unless
+    // B is transposed: then each thread transposes only its own columns of B.
+    let splitRows = splitsRows(op)
     let total = splitRows ? op.m : op.n
     let granule = splitRows ? GEMMBlocking.mr : columnGranule
     // One slab per worker. Finer slabs (handed out dynamically) were measured slower on an
@@ -31,7 +32,7 @@ enum GEMMThreading {
   }
 
   private static func workerCount(_ op: GEMMOperands, requested: Int, columnGranule: Int) -> Int {
-    let rows = op.m >= op.n || op.sparse
+    let rows = splitsRows(op)
     let longer = rows ? op.m : op.n
     let granule = rows ? GEMMBlocking.mr : columnGranule
     let possible = max(1, longer / granule)
@@ -41,5 +42,9 @@ enum GEMMThreading {
     let (work, overflow) = mn.multipliedReportingOverflow(by: op.k)
     let worthIt = overflowMN || overflow ? Int.max : work / minimumWorkPerThread
     return max(1, min(Parallelism.threads, possible, worthIt))
+  }
+
+  private static func splitsRows(_ op: GEMMOperands) -> Bool {
+    op.m >= op.n || (op.sparse && !op.transB)
   }
 }

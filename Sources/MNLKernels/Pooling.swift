@@ -1,50 +1,30 @@
+import MNLKernelsGeneric
+
 /// Max and average pooling over NHWC images (ConvGeometry with outChannels == channels and a
 /// kernelHeight × kernelWidth window). Windows are clipped to the image: padding never wins a
 /// max and is not counted in an average (TensorFlow's SAME pooling). Threads take whole
-/// images; each image is one pass over its output.
+/// images; each image is one pass over its output (max: SIMD over channels, PoolingKernels).
 public enum Pooling {
   /// out = the max of each window, and `argmax` the flat input index it came from (the first
   /// one on ties), so the backward pass is a single scatter. The window's first element
   /// initialises each output; the rest replace it only when larger (or the first NaN).
   public static func maxForward(
     _ g: ConvGeometry, input x: UnsafePointer<Float>, output out: UnsafeMutablePointer<Float>,
-    argmax: UnsafeMutablePointer<Int32>
+    argmax: UnsafeMutablePointer<Int32>, kernels: KernelTable = .active
   ) {
     let p = UncheckedBox((x, out, argmax))
     _ = Convolution.parallelParts(g.batch, least: max(1, 1 << 16 / max(1, g.height * g.width * g.channels))) { _, first, last in
       let (x, out, argmax) = p.value
-      let c = g.channels
-      forEachWindow(g, images: first..<last) { n, o, rows, columns in
-        guard !rows.isEmpty, !columns.isEmpty else {
-          for ch in 0..<c {
-            out[o + ch] = -.infinity
-            argmax[o + ch] = -1
-          }
-          return
-        }
-        var isFirst = true
-        for ih in rows {
-          for iw in columns {
-            let i = ((n * g.height + ih) * g.width + iw) * c
-            if isFirst {
-              for ch in 0..<c {
-                out[o + ch] = x[i + ch]
-                argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
-              }
-              isFirst = false
-              continue
-            }
-            for ch in 0..<c {
-              let v = x[i + ch]
-              let best = out[o + ch]
-              // NaN propagates, as in NumPy's max (and the first NaN wins).
-              if v > best || (v.isNaN && !best.isNaN) {
-                out[o + ch] = v
-                argmax[o + ch] = Int32(truncatingIfNeeded: i + ch)
-              }
-            }
-          }
-        }
+      let imageIn = g.height * g.width * g.channels
+      let imageOut = g.rowsPerImage * g.channels
+      for n in first..<last {
+        kernels.maxPoolImage(
+          MaxPoolImage(
+            input: x + n * imageIn, inputOffset: n * imageIn, height: g.height, width: g.width,
+            channels: g.channels, kernelHeight: g.kernelHeight, kernelWidth: g.kernelWidth,
+            strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
+            outHeight: g.outHeight, outWidth: g.outWidth, output: out + n * imageOut,
+            argmax: argmax + n * imageOut))
       }
     }
   }

@@ -24,7 +24,8 @@ import MNLInterrupt
 /// Each sum runs over p in increasing order in one chain (a depth block resumes from the
 /// partial sum it stored), like the dense kernel's for k ≤ KC, so the results equal the dense
 /// product's; skipped terms are exact zeros. B holding an infinity or NaN, whose product with 0
-/// is NaN (NumPy's answer), sends the product to the dense path (GEMM checks with `allFinite`).
+/// is NaN (NumPy's answer), sends the product to the dense path (GEMM checks with `allFinite`,
+/// or the transposed copy of B does).
 public enum GEMMSparse<T: KernelTarget> {
   public typealias V = T.Vector
 
@@ -39,8 +40,8 @@ public enum GEMMSparse<T: KernelTarget> {
   @inlinable @inline(__always)
   static var panelVectors: Int { V.lanes >= 16 ? 4 : 8 }
 
-  /// Needs B not transposed (rows of op(B) contiguous), k < 2³¹ (indices are Int32) and
-  /// `workspace.packedA`, which it reserves, for the gathered block.
+  /// Needs k < 2³¹ (indices are Int32) and `workspace.packedA`, which it reserves, for the
+  /// gathered block; a transposed B is first copied, transposed, into `workspace.packedB`.
   /// `R` rounds A's nonzeros as they are gathered and B's vectors as they are loaded (bf16).
   @inlinable
   public static func run<R: OperandRounding>(
@@ -57,10 +58,25 @@ public enum GEMMSparse<T: KernelTarget> {
     let boundCount = blockRows * depthBlocks + 1
     // bf16: B is rounded once into packedB (rows of n floats) rather than at every load of the
     // panel loop, which then runs as fp32 (on Zen 4 ~2× faster than rounding every load).
+    // A transposed B (a layer's input gradient dH·Wᵀ) is copied there as rows of op(B) first:
+    // the same traffic as the dense path's packing of B.
     let roundsB = R.self != NoRounding.self
     // Values, then Int32 indices, then Int bounds (2 floats each, 8-byte aligned).
-    workspace.reserve(a: 2 * capacity + 2 * boundCount + 2, b: roundsB ? op.k * op.n : 0)
+    workspace.reserve(
+      a: 2 * capacity + 2 * boundCount + 2, b: roundsB || op.transB ? op.k * op.n : 0)
     var op = op
+    if op.transB {
+      // An infinity or NaN in B: the dense kernel, whose 0·Inf makes NaN (skipping the zeros
+      // of A would drop it). The check rides on the copy.
+      guard transpose(op.b, ldb: op.ldb, rows: op.n, columns: op.k, into: workspace.packedB) else {
+        op.sparse = false
+        GEMMDriver<T>.run(op, workspace: workspace, rounding: R.self)
+        return
+      }
+      op.b = UnsafePointer(workspace.packedB)
+      op.ldb = op.n
+      op.transB = false
+    }
     if roundsB {
       let rounded = workspace.packedB
       for p in 0..<op.k {
@@ -85,6 +101,39 @@ public enum GEMMSparse<T: KernelTarget> {
         NoRounding.self)
       first = rows.upperBound
     }
+  }
+
+  /// dst [columns, rows] = the transpose of b [rows, columns] (row stride ldb): a vector of
+  /// `lanes` consecutive rows at a time, so each store is whole lines of dst while the reads
+  /// run along `lanes` rows of b. Returns whether every value was finite.
+  @inlinable
+  static func transpose(
+    _ b: UnsafePointer<Float>, ldb: Int, rows: Int, columns: Int,
+    into dst: UnsafeMutablePointer<Float>
+  ) -> Bool {
+    let lanes = V.lanes
+    // v·0 is 0 for finite v and NaN for an infinity or NaN.
+    var probe = V()
+    var r0 = 0
+    while r0 + lanes <= rows {
+      for p in 0..<columns {
+        var v = V()
+        for lane in 0..<lanes { v[lane] = b[(r0 + lane) * ldb + p] }
+        v.store(dst + p * rows + r0)
+        probe += v * 0
+      }
+      r0 += lanes
+    }
+    var finite = probe == V()
+    while r0 < rows {
+      for p in 0..<columns {
+        let v = b[r0 * ldb + p]
+        dst[p * rows + r0] = v
+        if !(v * 0 == 0) { finite = false }
+      }
+      r0 += 1
+    }
+    return finite
   }
 
   /// The nonzeros of op(A)'s `rows` (times alpha) and their columns. Entries of row i in

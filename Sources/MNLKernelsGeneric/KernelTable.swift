@@ -80,6 +80,15 @@ public final class KernelTable: Sendable {
   public let packConvolutionFilter: @Sendable (Src, Int, Int, Dst) -> Void
   /// One image's share of a filter gradient, added into (DirectConvolution.filterGradient).
   public let convolutionFilterGradient: @Sendable (DirectFilterGradientImage) -> Void
+  /// (image, filter as [KH, outChannels, KW·C], padded input gradient added into): the input
+  /// gradient over dy's nonzeros (SparseConvolutionGradient).
+  public let sparseConvolutionInputGradient:
+    @Sendable (SparseConvolutionGradientImage, Src, Dst) -> Void
+  /// (image, padded input image, transposed filter gradient [outChannels, patch] added into).
+  public let sparseConvolutionFilterGradient:
+    @Sendable (SparseConvolutionGradientImage, Src, Dst) -> Void
+  /// One image of a max-pool with its argmax (PoolingKernels).
+  public let maxPoolImage: @Sendable (MaxPoolImage) -> Void
 
   @inlinable @inline(__always)
   public init<T: KernelTarget>(isa: KernelISA, target: T.Type) {
@@ -117,5 +126,12 @@ public final class KernelTable: Sendable {
     convolveImage = { DirectConvolution<T>.image($0) }
     packConvolutionFilter = { DirectConvolution<T>.packFilter($0, patch: $1, outChannels: $2, into: $3) }
     convolutionFilterGradient = { DirectConvolution<T>.filterGradient($0) }
+    sparseConvolutionInputGradient = {
+      SparseConvolutionGradient<T>.inputGradient($0, filter: $1, into: $2)
+    }
+    sparseConvolutionFilterGradient = {
+      SparseConvolutionGradient<T>.filterGradient($0, image: $1, into: $2)
+    }
+    maxPoolImage = { PoolingKernels<T>.maxImage($0) }
   }
 }

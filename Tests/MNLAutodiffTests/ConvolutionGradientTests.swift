@@ -27,6 +27,21 @@ import Testing
     try checkGradients(at: [random.tensor(g.inputShape), dy]) { v in try conv2dBackpropFilter(v[0], v[1], geometry: g) }
   }
 
+  /// Output gradients that are mostly zeros (as after ReLU and max-pool) take the sparse
+  /// backward kernels when a window's kernel row (KW·C = 16 floats) is whole vectors: the
+  /// backprop ops and their own pullbacks (which run the other sparse product) still match
+  /// finite differences.
+  @Test(arguments: cases)
+  func conv2dBackpropOpsWithSparseOutputGradient(stride: Int, padding: ConvPadding) throws {
+    var random = TestRandom(seed: 77)
+    let g = try convGeometry(input: [2, 5, 6, 8], filter: [3, 2, 8, 4], stride: (stride, stride), padding: padding)
+    // One entry in five nonzero: at most one per output position.
+    let values = random.tensor(g.outputShape).values.enumerated().map { $0.offset % 5 == 2 ? $0.element : 0 }
+    let dy = try Tensor(shape: g.outputShape, values: values)
+    try checkGradients(at: [dy, random.tensor(g.filterShape)]) { v in try conv2dBackpropInput(v[0], v[1], geometry: g) }
+    try checkGradients(at: [random.tensor(g.inputShape), dy]) { v in try conv2dBackpropFilter(v[0], v[1], geometry: g) }
+  }
+
   @Test func conv2dWithReluMasksTheGradient() throws {
     var random = TestRandom(seed: 73)
     let g = try convGeometry(input: [2, 4, 3, 2], filter: [2, 2, 2, 2], stride: (1, 1), padding: .same)

@@ -73,10 +73,13 @@ final class GEMMBF16Tests: XCTestCase {
     assertRoundedInputProduct(GEMMCase(m: 30, n: 2100, k: 40, threads: 2))
   }
 
-  /// MNIST-like inputs (mostly zeros) take the zero-skipping path, which rounds too.
+  /// MNIST-like inputs (mostly zeros) take the zero-skipping path, which rounds too (B
+  /// transposed or not).
   func testSparseFirstLayerPath() {
     assertRoundedInputProduct(GEMMCase(m: 100, n: 500, k: 784, bias: true, relu: true, zeros: 0.85))
     assertRoundedInputProduct(GEMMCase(transA: true, m: 784, n: 500, k: 100, zeros: 0.85))
+    // dH·Wᵀ: B copied transposed, then rounded in place.
+    assertRoundedInputProduct(GEMMCase(transB: true, m: 50, n: 400, k: 300, padB: 2, threads: 2, zeros: 0.8))
   }
 
   /// The bound is tight enough to tell: the unrounded fp32 product falls outside it.

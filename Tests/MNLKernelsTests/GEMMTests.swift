@@ -132,7 +132,8 @@ final class GEMMTests: XCTestCase {
   }
 
   /// A left operand of mostly zeros (MNIST's first layer) takes the zero-skipping path:
-  /// forward x·W and weight gradient xᵀ·dH, with every epilogue, awkward widths and threads.
+  /// forward x·W, weight gradient xᵀ·dH and input gradient dH·Wᵀ, with every epilogue,
+  /// awkward widths and threads.
   func testSparseLeftOperandSkipsZeros() {
     let specs = [
       GEMMCase(m: 100, n: 500, k: 784, bias: true, relu: true, threads: 2, zeros: 0.81),
@@ -140,6 +141,11 @@ final class GEMMTests: XCTestCase {
       GEMMCase(m: 37, n: 257, k: 129, alpha: 0.5, beta: 0.25, padA: 3, padB: 2, padC: 1, zeros: 0.9),
       GEMMCase(transA: true, m: 61, n: 300, k: 77, beta: 1, padA: 1, bias: true, zeros: 0.75),
       GEMMCase(m: 20, n: 515, k: 200, relu: true, threads: 3, zeros: 1),
+      // The input gradient dH·Wᵀ of a layer whose output gradient is mostly zeros (B copied
+      // transposed; threads split the columns), and the transposed-both case.
+      GEMMCase(transB: true, m: 50, n: 701, k: 300, threads: 2, zeros: 0.75),
+      GEMMCase(transB: true, m: 23, n: 333, k: 190, alpha: 0.5, beta: 0.25, padA: 2, padB: 3, padC: 1, bias: true, relu: true, zeros: 0.8),
+      GEMMCase(transA: true, transB: true, m: 31, n: 260, k: 150, beta: 1, padB: 1, threads: 2, zeros: 0.9),
     ]
     for spec in specs {
       let fixture = GEMMFixture(spec, seed: 5)
@@ -151,7 +157,7 @@ final class GEMMTests: XCTestCase {
           }, "\(kernels.isa) \(spec) should look sparse")
         XCTAssertTrue(
           GEMMSparsity.worthSkippingZeros(
-            transA: spec.transA, transB: false, m: spec.m, n: spec.n, k: spec.k,
+            transA: spec.transA, transB: spec.transB, m: spec.m, n: spec.n, k: spec.k,
             a: fixture.a, lda: fixture.lda, b: fixture.b, ldb: fixture.ldb, kernels: kernels)
             || spec.m * spec.n * spec.k < 1 << 20,
           "\(kernels.isa) \(spec) should take the sparse path")
@@ -201,13 +207,29 @@ final class GEMMTests: XCTestCase {
     }
   }
 
+  /// dH·Wᵀ with an infinity or NaN in W: the transposed-B sparse path hands the product to the
+  /// dense kernel, so 0·Inf still makes NaN as in the reference (skipping zeros would not).
+  func testSparseTransposedRightOperandWithInfinityKeepsNaN() {
+    for poison in [Float.infinity, -.infinity, .nan] {
+      let spec = GEMMCase(transB: true, m: 40, n: 300, k: 200, threads: 2, zeros: 0.8)
+      var fixture = GEMMFixture(spec, seed: 11)
+      fixture.b[7 * fixture.ldb + 3] = poison
+      let expected = fixture.run(reference: true)
+      XCTAssertTrue(expected.contains { $0.isNaN }, "the reference has NaNs to keep")
+      for kernels in KernelPaths.all {
+        let out = fixture.run(kernels: kernels)
+        XCTAssertEqual(out.map(\.isNaN), expected.map(\.isNaN), "\(kernels.isa) \(poison)")
+      }
+    }
+  }
+
   /// The sparse path itself (forced, whatever the density) against the reference.
   func testSparsePathOnAnyOperand() {
-    for (tA, zeros) in [(false, Float(0)), (true, 0.5), (false, 0.95)] {
+    for (tA, tB, zeros) in [(false, false, Float(0)), (true, false, 0.5), (false, false, 0.95), (false, true, 0.7), (true, true, 0)] {
       for n in [1, 15, 16, 129, 300] {
         let spec = GEMMCase(
-          transA: tA, m: 9, n: n, k: 40, alpha: 1.5, beta: 0.5, padA: 1, padC: 2, bias: true,
-          relu: true, zeros: zeros)
+          transA: tA, transB: tB, m: 9, n: n, k: 40, alpha: 1.5, beta: 0.5, padA: 1, padB: 3, padC: 2,
+          bias: true, relu: true, zeros: zeros)
         let fixture = GEMMFixture(spec, seed: 9)
         let expected = fixture.run(reference: true)
         for kernels in KernelPaths.all {

@@ -4,12 +4,17 @@ import XCTest
 
 /// Max-pool's forward pass against a plain loop: the max, the index of the first max on ties,
 /// NaN winning (the first NaN), at odd sizes, several channel counts, strides 1 and 2, SAME
-/// and VALID windows, batch 1.
+/// and VALID windows, batch 1 — for every instruction set this CPU runs (channel counts below,
+/// at and above a vector's width take the SIMD lanes and the scalar tail).
 final class PoolingKernelTests: XCTestCase {
   func testMaxForwardMatchesPlainLoop() {
+    for kernels in KernelPaths.all { maxForwardMatchesPlainLoop(kernels) }
+  }
+
+  private func maxForwardMatchesPlainLoop(_ kernels: KernelTable) {
     // (batch, height, width, channels, window, stride, SAME?)
     let shapes = [(1, 5, 7, 3, 2, 2, true), (2, 7, 5, 8, 3, 2, true), (1, 6, 6, 11, 2, 2, false),
-                  (3, 5, 4, 17, 3, 1, true), (1, 4, 9, 16, 2, 1, false)]
+                  (3, 5, 4, 17, 3, 1, true), (1, 4, 9, 16, 2, 1, false), (2, 8, 6, 35, 2, 2, true)]
     var state: UInt64 = 12345
     for (n, h, w, c, k, s, same) in shapes {
       func axis(_ extent: Int) -> (Int, Int) {
@@ -35,7 +40,7 @@ final class PoolingKernelTests: XCTestCase {
       x.withUnsafeBufferPointer { xp in
         out.withUnsafeMutableBufferPointer { op in
           index.withUnsafeMutableBufferPointer { ip in
-            Pooling.maxForward(g, input: xp.baseAddress!, output: op.baseAddress!, argmax: ip.baseAddress!)
+            Pooling.maxForward(g, input: xp.baseAddress!, output: op.baseAddress!, argmax: ip.baseAddress!, kernels: kernels)
           }
         }
       }
@@ -55,7 +60,7 @@ final class PoolingKernelTests: XCTestCase {
                 }
               }
               let o = ((b * oh + y) * ow + z) * c + ch
-              XCTAssertEqual(index[o], at, "\((n, h, w, c, k, s, same)) output \(o)")
+              XCTAssertEqual(index[o], at, "\(kernels.isa) \((n, h, w, c, k, s, same)) output \(o)")
               XCTAssertTrue(out[o] == best || (out[o].isNaN && best.isNaN), "\((n, h, w, c, k, s, same)) output \(o): \(out[o]) vs \(best)")
             }
           }
