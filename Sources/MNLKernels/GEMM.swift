@@ -128,6 +128,27 @@ enum GEMMSparsity {
     // Skipping 0·B[p, j] is exact only for finite B: 0·∞ and 0·NaN are NaN, as NumPy and
     // the dense kernel give. A transposed B is checked while it is copied (GEMMSparse.run).
     return kernels.gemmLooksSparse(a, transA ? k : m, transA ? m : k, lda, maximumDensity)
-      && (transB || kernels.gemmAllFinite(b, k, n, ldb))
+      && (transB || allFinite(b, rows: k, columns: n, ldb: ldb, kernels: kernels))
+  }
+
+  /// No infinity or NaN in B (rows × columns, row stride ldb): the rows split between threads
+  /// for a large B (the CNN's 3136×1024 weight), since the check runs before every product.
+  static func allFinite(
+    _ b: UnsafePointer<Float>, rows: Int, columns: Int, ldb: Int, kernels: KernelTable
+  ) -> Bool {
+    let parts = min(Parallelism.threads, rows, rows * columns / Parallelism.elementsPerThread)
+    guard parts > 1 else { return kernels.gemmAllFinite(b, rows, columns, ldb) }
+    let finite = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
+    defer { finite.deallocate() }
+    finite.initialize(repeating: true)
+    let box = UncheckedBox((b, finite))
+    let chunk = (rows + parts - 1) / parts
+    WorkerPool.shared.run(parts: parts) { part in
+      let (b, finite) = box.value
+      let first = min(rows, part * chunk)
+      let count = min(rows, first + chunk) - first
+      if count > 0 { finite[part] = kernels.gemmAllFinite(b + first * ldb, count, columns, ldb) }
+    }
+    return !finite.contains(false)
   }
 }

@@ -175,11 +175,14 @@ final class GEMMTests: XCTestCase {
   /// An infinity or NaN in B times a zero of A is NaN (NumPy, the dense kernel): a sparse left
   /// operand must not skip it, whether the bad value sits where A has zeros or not.
   func testSparseLeftOperandWithNonFiniteRightOperand() {
-    for (transA, bad) in [(false, Float.infinity), (true, -Float.infinity), (false, Float.nan)] {
+    // Rows 3 and 700 of B: columns 3 and 700 of op(A) are zero in most rows of C (and the
+    // check splits B's rows between threads: one in each half).
+    for (transA, bad, row) in [
+      (false, Float.infinity, 3), (true, -Float.infinity, 700), (false, Float.nan, 700), (true, Float.nan, 3),
+    ] {
       let spec = GEMMCase(transA: transA, m: 100, n: 500, k: 784, bias: true, threads: 2, zeros: 0.81)
       var fixture = GEMMFixture(spec, seed: 8)
-      // Row p = 3 of B: column 3 of op(A) is zero in most rows of C.
-      fixture.b[3 * fixture.ldb + 7] = bad
+      fixture.b[row * fixture.ldb + 7] = bad
       for kernels in KernelPaths.all {
         XCTAssertFalse(
           GEMMSparsity.worthSkippingZeros(
