@@ -140,22 +140,6 @@ final class DirectConvolutionTests: XCTestCase {
 
   // MARK: - helpers
 
-  private func geometry(_ s: (Int, Int, Int, Int, Int, Int, Int, Int, Bool)) -> ConvGeometry {
-    let (n, h, w, c, kh, kw, o, stride, same) = s
-    func axis(_ extent: Int, _ window: Int) -> (Int, Int) {
-      if same {
-        let out = (extent + stride - 1) / stride
-        return (out, max(0, (out - 1) * stride + window - extent) / 2)
-      }
-      return ((extent - window) / stride + 1, 0)
-    }
-    let (oh, top) = axis(h, kh)
-    let (ow, left) = axis(w, kw)
-    return ConvGeometry(
-      batch: n, height: h, width: w, channels: c, kernelHeight: kh, kernelWidth: kw, outChannels: o,
-      strideH: stride, strideW: stride, padTop: top, padLeft: left, outHeight: oh, outWidth: ow)
-  }
-
   /// Each output's value and the sum of its terms' magnitudes (the scale of its rounding error).
   private func directLoops(_ x: [Float], _ w: [Float], _ b: [Float], _ g: ConvGeometry, relu: Bool) -> [(value: Double, magnitude: Double)] {
     var out: [(value: Double, magnitude: Double)] = []
